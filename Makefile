@@ -1,0 +1,34 @@
+# RefineMemory: the README's commands.
+#   make demo   set up, then run the main job (refine demo)
+#   make test   set up, then build and run every test
+#   make bench  set up, then run the benchmarks
+# Set-up (eng/setup.sh) is idempotent: NuGet restore and the npm assets, verified by checksum.
+
+DOTNET ?= dotnet
+CONFIG ?= Release
+CLI = src/RefineMemory.Cli/RefineMemory.Cli.csproj
+
+.PHONY: setup build test demo bench fixtures clean
+
+setup:
+	./eng/setup.sh
+
+build: setup
+	$(DOTNET) build RefineMemory.sln -c $(CONFIG) --no-restore --nologo -v quiet
+
+test: build
+	$(DOTNET) test RefineMemory.sln -c $(CONFIG) --no-build --nologo -v quiet
+
+demo: build
+	$(DOTNET) run --project $(CLI) -c $(CONFIG) --no-build -- demo
+
+bench: build
+	$(DOTNET) run --project benchmarks/RefineMemory.Benchmarks -c $(CONFIG) --no-build -- $(ARGS)
+
+# Regenerates the committed reference fixtures (needs Debian's python3-torch and python3-sklearn; not run by CI).
+fixtures:
+	/usr/bin/python3 eng/fixtures/make_refinement_fixtures.py
+	/usr/bin/python3 eng/fixtures/make_metric_fixtures.py
+
+clean:
+	$(DOTNET) clean RefineMemory.sln --nologo -v quiet

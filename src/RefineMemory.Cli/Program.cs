@@ -1,0 +1,9 @@
+using System.CommandLine;
+using RefineMemory.Cli;
+using RefineMemory.Cli.Commands;
+
+// Each command lives in Commands/; add new ones to this list.
+var root = new RootCommand("refine: test-time query refinement for retrieval (RefineMemory).");
+root.Subcommands.Add(OptimizeCommand.Create());
+
+return await CliRunner.RunAsync(root, args);

@@ -1,0 +1,26 @@
+namespace RefineMemory.Judge;
+
+/// <summary>A query, the documents to judge against it, and the task instruction that defines relevance.</summary>
+public sealed class JudgeRequest
+{
+    public JudgeRequest(string query, IReadOnlyList<JudgeDocument> documents, string? instruction = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        ArgumentNullException.ThrowIfNull(documents);
+        Query = query;
+        Documents = documents;
+        Instruction = instruction;
+    }
+
+    /// <summary>The query as the user wrote it (without the embedding instruction template).</summary>
+    public string Query { get; }
+
+    /// <summary>The documents to judge.</summary>
+    public IReadOnlyList<JudgeDocument> Documents { get; }
+
+    /// <summary>The task instruction, e.g. "Given an intent description, identify utterances that express this intent."</summary>
+    public string? Instruction { get; }
+}
+
+/// <summary>A document to judge.</summary>
+public sealed record JudgeDocument(string Id, string Text);

@@ -1,0 +1,71 @@
+namespace RefineMemory.Judge;
+
+/// <summary>The judgments for one request, in request order, with diagnostics.</summary>
+public sealed class JudgeResult
+{
+    public JudgeResult(IReadOnlyList<RelevanceJudgment> judgments, JudgeDiagnostics? diagnostics = null)
+    {
+        ArgumentNullException.ThrowIfNull(judgments);
+        Judgments = judgments;
+        Diagnostics = diagnostics ?? JudgeDiagnostics.Summarise(judgments);
+    }
+
+    public IReadOnlyList<RelevanceJudgment> Judgments { get; }
+
+    public JudgeDiagnostics Diagnostics { get; }
+}
+
+/// <summary>What judging cost and how it went.</summary>
+public sealed class JudgeDiagnostics
+{
+    /// <summary>Documents that received a score.</summary>
+    public int Judged { get; init; }
+
+    /// <summary>Documents whose judgment failed.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Failures counted by kind.</summary>
+    public IReadOnlyDictionary<JudgeFailureKind, int> FailuresByKind { get; init; } = new Dictionary<JudgeFailureKind, int>();
+
+    /// <summary>Model calls made (retries included); 0 for judges that call no model.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>Calls that were retries of a failed attempt.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Judgments answered from a cache.</summary>
+    public int CacheHits { get; init; }
+
+    /// <summary>Prompt tokens reported by the provider.</summary>
+    public long InputTokens { get; init; }
+
+    /// <summary>Completion tokens reported by the provider.</summary>
+    public long OutputTokens { get; init; }
+
+    /// <summary>Latency of each model call, in completion order.</summary>
+    public IReadOnlyList<TimeSpan> CallLatencies { get; init; } = [];
+
+    /// <summary>Wall-clock time of the whole request.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Counts successes and failures of judgments made without model calls.</summary>
+    public static JudgeDiagnostics Summarise(IReadOnlyList<RelevanceJudgment> judgments, TimeSpan elapsed = default)
+    {
+        ArgumentNullException.ThrowIfNull(judgments);
+        var byKind = new Dictionary<JudgeFailureKind, int>();
+        int judged = 0;
+        foreach (var j in judgments)
+        {
+            if (j.Succeeded)
+            {
+                judged++;
+            }
+            else
+            {
+                byKind[j.Failure!.Kind] = byKind.GetValueOrDefault(j.Failure.Kind) + 1;
+            }
+        }
+
+        return new JudgeDiagnostics { Judged = judged, Failed = judgments.Count - judged, FailuresByKind = byKind, Elapsed = elapsed };
+    }
+}

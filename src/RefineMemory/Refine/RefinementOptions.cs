@@ -1,0 +1,92 @@
+namespace RefineMemory.Refine;
+
+/// <summary>Settings of the query refinement. The defaults are the paper's.</summary>
+public sealed class RefinementOptions
+{
+    /// <summary>Learning rate of the paper's KL mode (1e-4).</summary>
+    public const double DefaultLearningRate = 1e-4;
+
+    /// <summary>Learning rate of ReFIT mode (5e-3).</summary>
+    public const double DefaultReFitLearningRate = 5e-3;
+
+    /// <summary>The loss to minimise. Default <see cref="RefinementMode.KlDivergence"/>.</summary>
+    public RefinementMode Mode { get; set; } = RefinementMode.KlDivergence;
+
+    /// <summary>Adam steps. Default 100.</summary>
+    public int Steps { get; set; } = 100;
+
+    /// <summary>Adam learning rate. Default <c>null</c>: 1e-4, or 5e-3 in ReFIT mode.</summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>Temperature dividing the min-max normalised judge scores in ReFIT mode. Default 2.</summary>
+    public double Temperature { get; set; } = 2;
+
+    /// <summary>Adam's first-moment decay. Default 0.9.</summary>
+    public double Beta1 { get; set; } = 0.9;
+
+    /// <summary>Adam's second-moment decay. Default 0.999.</summary>
+    public double Beta2 { get; set; } = 0.999;
+
+    /// <summary>Adam's denominator term. Default 1e-8.</summary>
+    public double Epsilon { get; set; } = 1e-8;
+
+    /// <summary>Documents judged per query. Default 20.</summary>
+    public int FeedbackCount { get; set; } = 20;
+
+    /// <summary>
+    /// How many of the judged documents are the top ones by cosine; the remaining
+    /// <c>FeedbackCount - FeedbackFromTop</c> are sampled uniformly from the rest. Default 20 (all from the top).
+    /// </summary>
+    public int FeedbackFromTop { get; set; } = 20;
+
+    /// <summary>Seed of the feedback sampler. Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>
+    /// Fewest successfully judged documents for which refinement runs; with fewer, the unrefined
+    /// ranking is returned and the result says why. Default 5.
+    /// </summary>
+    public int MinimumJudged { get; set; } = 5;
+
+    /// <summary>The learning rate in effect: <see cref="LearningRate"/> or the mode's default.</summary>
+    public double EffectiveLearningRate =>
+        LearningRate ?? (Mode == RefinementMode.ReFit ? DefaultReFitLearningRate : DefaultLearningRate);
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
+        if (!(EffectiveLearningRate > 0) || !double.IsFinite(EffectiveLearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a positive finite number.");
+        }
+
+        if (!(Temperature > 0) || !double.IsFinite(Temperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The temperature must be a positive finite number.");
+        }
+
+        if (!(Beta1 >= 0 && Beta1 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "Beta1 must be in [0, 1).");
+        }
+
+        if (!(Beta2 >= 0 && Beta2 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "Beta2 must be in [0, 1).");
+        }
+
+        if (!(Epsilon > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "Epsilon must be positive.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackCount, 1, nameof(FeedbackCount));
+        ArgumentOutOfRangeException.ThrowIfNegative(FeedbackFromTop, nameof(FeedbackFromTop));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(FeedbackFromTop, FeedbackCount, nameof(FeedbackFromTop));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinimumJudged, 1, nameof(MinimumJudged));
+    }
+
+    /// <summary>A copy, so per-call overrides do not change shared options.</summary>
+    public RefinementOptions Clone() => (RefinementOptions)MemberwiseClone();
+}
