@@ -1,0 +1,121 @@
+using System.Numerics.Tensors;
+using RefineMemory.Retrieve;
+
+namespace RefineMemory.Search;
+
+/// <summary>
+/// The ranking by the original query: every chunk's cosine (one pass over the index), the best
+/// <c>pool</c> of them in order (or all, when the feedback sample reaches below the top), and the rank
+/// any cosine would have had, so results can report where they stood before refinement.
+/// </summary>
+internal sealed class InitialRanking
+{
+    private readonly string[] _ids;
+    private readonly float[] _scores;
+    private readonly int[] _order;
+    private readonly float[] _eligibleScores;
+
+    private InitialRanking(string[] ids, float[] scores, int[] order, float[] eligibleScores, float[] normalisedQuery)
+    {
+        _ids = ids;
+        _scores = scores;
+        _order = order;
+        _eligibleScores = eligibleScores;
+        NormalisedQuery = normalisedQuery;
+    }
+
+    /// <summary>The unit-length query the cosines were computed with.</summary>
+    public float[] NormalisedQuery { get; }
+
+    /// <summary>Chunks that passed the filter.</summary>
+    public int EligibleCount => _eligibleScores.Length;
+
+    /// <summary>Positions available through <see cref="IdAt"/>.</summary>
+    public int RankedCount => _order.Length;
+
+    public string IdAt(int position) => _ids[_order[position]];
+
+    public float ScoreAt(int position) => _scores[_order[position]];
+
+    /// <summary>The 1-based rank a chunk with cosine <paramref name="score"/> had: one more than the eligible chunks scoring higher.</summary>
+    public int RankOf(float score)
+    {
+        int higher = 0;
+        foreach (float s in _eligibleScores)
+        {
+            if (s > score)
+            {
+                higher++;
+            }
+        }
+
+        return higher + 1;
+    }
+
+    public static InitialRanking Rank(ExactVectorIndex index, float[] query, Func<string, bool>? filter, int pool, bool fullRanking)
+    {
+        var (ids, scores) = index.ScoreAll(query);
+        var q = new float[query.Length];
+        TensorPrimitives.Divide(query, TensorPrimitives.Norm(query), q);
+
+        float[] eligibleScores;
+        int[] eligibleSlots;
+        if (filter is null)
+        {
+            eligibleScores = scores;
+            eligibleSlots = [];
+        }
+        else
+        {
+            var slots = new List<int>();
+            for (int i = 0; i < ids.Length; i++)
+            {
+                if (filter(ids[i]))
+                {
+                    slots.Add(i);
+                }
+            }
+
+            eligibleSlots = [.. slots];
+            eligibleScores = new float[eligibleSlots.Length];
+            for (int i = 0; i < eligibleSlots.Length; i++)
+            {
+                eligibleScores[i] = scores[eligibleSlots[i]];
+            }
+        }
+
+        int[] order = fullRanking
+            ? SortAll(scores, filter is null ? null : eligibleSlots)
+            : TopSlots(scores, filter is null ? null : eligibleSlots, pool);
+        return new InitialRanking(ids, scores, order, eligibleScores, q);
+    }
+
+    private static int[] TopSlots(float[] scores, int[]? eligible, int pool)
+    {
+        int n = eligible?.Length ?? scores.Length;
+        if (n == 0)
+        {
+            return [];
+        }
+
+        var heap = new TopKHeap(Math.Min(pool, n));
+        for (int i = 0; i < n; i++)
+        {
+            int slot = eligible is null ? i : eligible[i];
+            float s = scores[slot];
+            if (s >= heap.Threshold)
+            {
+                heap.Offer(s, slot);
+            }
+        }
+
+        return heap.ToSortedArray().Select(x => x.Slot).ToArray();
+    }
+
+    private static int[] SortAll(float[] scores, int[]? eligible)
+    {
+        int[] slots = eligible is null ? Enumerable.Range(0, scores.Length).ToArray() : (int[])eligible.Clone();
+        Array.Sort(slots, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
+        return slots;
+    }
+}
