@@ -14,9 +14,11 @@ internal sealed class InitialRanking
     private readonly float[] _scores;
     private readonly int[] _order;
     private readonly float[] _eligibleScores;
+    private readonly int[] _eligibleSlots;
 
-    private InitialRanking(string[] ids, float[] scores, int[] order, float[] eligibleScores, float[] normalisedQuery)
+    private InitialRanking(string[] ids, float[] scores, int[] order, float[] eligibleScores, int[] eligibleSlots, float[] normalisedQuery)
     {
+        _eligibleSlots = eligibleSlots;
         _ids = ids;
         _scores = scores;
         _order = order;
@@ -37,20 +39,36 @@ internal sealed class InitialRanking
 
     public float ScoreAt(int position) => _scores[_order[position]];
 
-    /// <summary>The 1-based rank a chunk with cosine <paramref name="score"/> had: one more than the eligible chunks scoring higher.</summary>
-    public int RankOf(float score)
+    /// <summary>
+    /// The 1-based position chunk <paramref name="id"/> (with cosine <paramref name="score"/>) had in the ranking:
+    /// eligible chunks scoring higher, plus equal-scoring ones stored before it (the index's tie order).
+    /// </summary>
+    public int RankOf(string id, float score)
     {
-        int higher = 0;
-        foreach (float s in _eligibleScores)
+        int slot = int.MaxValue;
+        for (int i = 0; i < _eligibleScores.Length; i++)
         {
-            if (s > score)
+            if (_eligibleScores[i] == score && string.Equals(_ids[SlotOf(i)], id, StringComparison.Ordinal))
             {
-                higher++;
+                slot = SlotOf(i);
+                break;
             }
         }
 
-        return higher + 1;
+        int before = 0;
+        for (int i = 0; i < _eligibleScores.Length; i++)
+        {
+            float s = _eligibleScores[i];
+            if (s > score || (s == score && SlotOf(i) < slot))
+            {
+                before++;
+            }
+        }
+
+        return before + 1;
     }
+
+    private int SlotOf(int eligibleIndex) => _eligibleSlots.Length == 0 ? eligibleIndex : _eligibleSlots[eligibleIndex];
 
     public static InitialRanking Rank(ExactVectorIndex index, float[] query, Func<string, bool>? filter, int pool, bool fullRanking)
     {
@@ -87,7 +105,7 @@ internal sealed class InitialRanking
         int[] order = fullRanking
             ? SortAll(scores, filter is null ? null : eligibleSlots)
             : TopSlots(scores, filter is null ? null : eligibleSlots, pool);
-        return new InitialRanking(ids, scores, order, eligibleScores, q);
+        return new InitialRanking(ids, scores, order, eligibleScores, eligibleSlots, q);
     }
 
     private static int[] TopSlots(float[] scores, int[]? eligible, int pool)

@@ -173,7 +173,7 @@ public sealed class RefinedSearch
             string id = after[i].Id;
             col.Index.CopyVectors([id], vector);
             float scoreBefore = TensorPrimitives.Dot(vector, before.NormalisedQuery);
-            hits[i] = Hit(col, id, after[i].Score, scoreBefore, i + 1, before.RankOf(scoreBefore));
+            hits[i] = Hit(col, id, after[i].Score, scoreBefore, i + 1, before.RankOf(id, scoreBefore));
         }
 
         return hits;
