@@ -1,138 +1,92 @@
-using System.Numerics.Tensors;
 using RefineMemory.Retrieve;
 
 namespace RefineMemory.Search;
 
 /// <summary>
-/// The ranking by the original query: every chunk's cosine (one pass over the index), the best
-/// <c>pool</c> of them in order (or all, when the feedback sample reaches below the top), and the rank
-/// any cosine would have had, so results can report where they stood before refinement.
+/// The ranking by the original query. Usually only the best <c>pool</c> chunks are needed before judging, and
+/// the index finds them in one parallel pass; the full snapshot of cosines (for the rank each final result had
+/// before refinement) is then computed while the judge works. With a filter, or a feedback sample reaching
+/// below the top, the full snapshot is computed first and the ranking read from it.
 /// </summary>
 internal sealed class InitialRanking
 {
     private readonly string[] _ids;
     private readonly float[] _scores;
-    private readonly int[] _order;
-    private readonly float[] _eligibleScores;
-    private readonly int[] _eligibleSlots;
+    private Task<ScoreSnapshot>? _snapshot;
 
-    private InitialRanking(string[] ids, float[] scores, int[] order, float[] eligibleScores, int[] eligibleSlots, float[] normalisedQuery)
+    private InitialRanking(string[] ids, float[] scores, int eligibleCount, Task<ScoreSnapshot>? snapshot)
     {
-        _eligibleSlots = eligibleSlots;
         _ids = ids;
         _scores = scores;
-        _order = order;
-        _eligibleScores = eligibleScores;
-        NormalisedQuery = normalisedQuery;
+        EligibleCount = eligibleCount;
+        _snapshot = snapshot;
     }
-
-    /// <summary>The unit-length query the cosines were computed with.</summary>
-    public float[] NormalisedQuery { get; }
 
     /// <summary>Chunks that passed the filter.</summary>
-    public int EligibleCount => _eligibleScores.Length;
+    public int EligibleCount { get; }
 
     /// <summary>Positions available through <see cref="IdAt"/>.</summary>
-    public int RankedCount => _order.Length;
+    public int RankedCount => _ids.Length;
 
-    public string IdAt(int position) => _ids[_order[position]];
+    public string IdAt(int position) => _ids[position];
 
-    public float ScoreAt(int position) => _scores[_order[position]];
-
-    /// <summary>
-    /// The 1-based position chunk <paramref name="id"/> (with cosine <paramref name="score"/>) had in the ranking:
-    /// eligible chunks scoring higher, plus equal-scoring ones stored before it (the index's tie order).
-    /// </summary>
-    public int RankOf(string id, float score)
-    {
-        int slot = int.MaxValue;
-        for (int i = 0; i < _eligibleScores.Length; i++)
-        {
-            if (_eligibleScores[i] == score && string.Equals(_ids[SlotOf(i)], id, StringComparison.Ordinal))
-            {
-                slot = SlotOf(i);
-                break;
-            }
-        }
-
-        int before = 0;
-        for (int i = 0; i < _eligibleScores.Length; i++)
-        {
-            float s = _eligibleScores[i];
-            if (s > score || (s == score && SlotOf(i) < slot))
-            {
-                before++;
-            }
-        }
-
-        return before + 1;
-    }
-
-    private int SlotOf(int eligibleIndex) => _eligibleSlots.Length == 0 ? eligibleIndex : _eligibleSlots[eligibleIndex];
+    public float ScoreAt(int position) => _scores[position];
 
     public static InitialRanking Rank(ExactVectorIndex index, float[] query, Func<string, bool>? filter, int pool, bool fullRanking)
     {
-        var (ids, scores) = index.ScoreAll(query);
-        var q = new float[query.Length];
-        TensorPrimitives.Divide(query, TensorPrimitives.Norm(query), q);
-
-        float[] eligibleScores;
-        int[] eligibleSlots;
-        if (filter is null)
+        if (filter is null && !fullRanking)
         {
-            eligibleScores = scores;
-            eligibleSlots = [];
-        }
-        else
-        {
-            var slots = new List<int>();
-            for (int i = 0; i < ids.Length; i++)
-            {
-                if (filter(ids[i]))
-                {
-                    slots.Add(i);
-                }
-            }
-
-            eligibleSlots = [.. slots];
-            eligibleScores = new float[eligibleSlots.Length];
-            for (int i = 0; i < eligibleSlots.Length; i++)
-            {
-                eligibleScores[i] = scores[eligibleSlots[i]];
-            }
+            var hits = index.Search(query, pool);
+            return new InitialRanking(hits.Select(h => h.Id).ToArray(), hits.Select(h => h.Score).ToArray(), index.Count, null);
         }
 
-        int[] order = fullRanking
-            ? SortAll(scores, filter is null ? null : eligibleSlots)
-            : TopSlots(scores, filter is null ? null : eligibleSlots, pool);
-        return new InitialRanking(ids, scores, order, eligibleScores, eligibleSlots, q);
+        var snapshot = ScoreSnapshot.Compute(index, query, filter);
+        int[] order = fullRanking ? SortAll(snapshot) : TopSlots(snapshot, pool);
+        return new InitialRanking(
+            order.Select(i => snapshot.Ids[i]).ToArray(),
+            order.Select(i => snapshot.Scores[i]).ToArray(),
+            snapshot.EligibleCount,
+            Task.FromResult(snapshot));
     }
 
-    private static int[] TopSlots(float[] scores, int[]? eligible, int pool)
+    /// <summary>Starts the full pass in the background (if it has not run), so that it overlaps with judging.</summary>
+    public void StartSnapshot(ExactVectorIndex index, float[] query) =>
+        _snapshot ??= Task.Run(() => ScoreSnapshot.Compute(index, query, null));
+
+    /// <summary>The original cosine and 1-based rank of each id.</summary>
+    public async Task<(float Score, int Rank)[]> LocateAsync(ExactVectorIndex index, float[] query, IReadOnlyList<string> ids)
     {
-        int n = eligible?.Length ?? scores.Length;
+        StartSnapshot(index, query);
+        var snapshot = await _snapshot!.ConfigureAwait(false);
+        return snapshot.Locate(ids);
+    }
+
+    private static int[] TopSlots(ScoreSnapshot s, int pool)
+    {
+        int n = s.EligibleCount;
         if (n == 0)
         {
             return [];
         }
 
         var heap = new TopKHeap(Math.Min(pool, n));
-        for (int i = 0; i < n; i++)
+        for (int e = 0; e < n; e++)
         {
-            int slot = eligible is null ? i : eligible[i];
-            float s = scores[slot];
-            if (s >= heap.Threshold)
+            int slot = s.SlotAt(e);
+            float score = s.Scores[slot];
+            if (score >= heap.Threshold)
             {
-                heap.Offer(s, slot);
+                heap.Offer(score, slot);
             }
         }
 
         return heap.ToSortedArray().Select(x => x.Slot).ToArray();
     }
 
-    private static int[] SortAll(float[] scores, int[]? eligible)
+    private static int[] SortAll(ScoreSnapshot s)
     {
-        int[] slots = eligible is null ? Enumerable.Range(0, scores.Length).ToArray() : (int[])eligible.Clone();
+        int[] slots = s.Eligible is null ? Enumerable.Range(0, s.Ids.Length).ToArray() : (int[])s.Eligible.Clone();
+        float[] scores = s.Scores;
         Array.Sort(slots, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
         return slots;
     }

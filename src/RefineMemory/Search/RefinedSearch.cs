@@ -77,12 +77,14 @@ public sealed class RefinedSearch
         FeedbackOutcome? outcome = null;
         if (refine && sample.Count > 0)
         {
+            // Ranks before refinement need every original cosine; that pass runs while the judge works.
+            before.StartSnapshot(col.Index, queryVector);
             outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, cancellationToken).ConfigureAwait(false);
         }
 
         stage.Restart();
         var hits = outcome is { Refined: true }
-            ? Rescore(col, outcome.QueryVector, before, top, filter)
+            ? await RescoreAsync(col, outcome.QueryVector, queryVector, before, top, filter).ConfigureAwait(false)
             : Unrefined(col, before, top);
         var rescoreTime = stage.Elapsed;
 
@@ -163,17 +165,15 @@ public sealed class RefinedSearch
         return hits;
     }
 
-    private static RefinedSearchHit[] Rescore(IMemoryCollection col, float[] refined, InitialRanking before, int top, Func<string, bool>? filter)
+    private static async Task<RefinedSearchHit[]> RescoreAsync(IMemoryCollection col, float[] refined, float[] original, InitialRanking before, int top, Func<string, bool>? filter)
     {
         var after = col.Index.Search(refined, top, filter);
+        var located = await before.LocateAsync(col.Index, original, after.Select(h => h.Id).ToArray()).ConfigureAwait(false);
         var hits = new RefinedSearchHit[after.Count];
-        var vector = new float[col.Dimension];
         for (int i = 0; i < after.Count; i++)
         {
-            string id = after[i].Id;
-            col.Index.CopyVectors([id], vector);
-            float scoreBefore = TensorPrimitives.Dot(vector, before.NormalisedQuery);
-            hits[i] = Hit(col, id, after[i].Score, scoreBefore, i + 1, before.RankOf(id, scoreBefore));
+            var (scoreBefore, rankBefore) = located[i];
+            hits[i] = Hit(col, after[i].Id, after[i].Score, scoreBefore, i + 1, rankBefore);
         }
 
         return hits;
