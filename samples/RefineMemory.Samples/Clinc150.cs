@@ -70,6 +70,13 @@ public sealed class Clinc150
     public IReadOnlyList<Memory.MemoryDocument> Documents() =>
         Utterances.Select(u => new Memory.MemoryDocument(u.Id, u.Text, "clinc150/train", new Dictionary<string, string> { ["intent"] = u.Intent })).ToArray();
 
+    /// <summary>Ingests <see cref="Documents"/> into <paramref name="collection"/> with the paper's instruction (one chunk per utterance).</summary>
+    public Task<Memory.IngestResult> IngestAsync(Memory.IMemoryStore store, string collection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.IngestAsync(collection, Documents(), new Memory.IngestOptions { Instruction = Instruction, EmbeddingBatchSize = 256 }, null, cancellationToken);
+    }
+
     /// <summary>A gold judge: 1 for utterances of the intent whose description is the query, else 0 (chunk ids are "{id}#0").</summary>
     public Judge.GoldJudge GoldJudge()
     {

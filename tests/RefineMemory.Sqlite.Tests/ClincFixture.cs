@@ -1,4 +1,3 @@
-using RefineMemory.Memory;
 using RefineMemory.Samples;
 using RefineMemory.Testing;
 
@@ -24,7 +23,11 @@ public sealed class ClincFixture : IAsyncLifetime
     {
         Data = await Clinc150.LoadAsync(RepoPaths.RequireShared("datasets/clinc150"), intents: 10);
         using var store = _db.Open(Embedder);
-        await store.IngestAsync("clinc", Data.Documents(), new IngestOptions { Instruction = Clinc150.Instruction });
+        var result = await Data.IngestAsync(store, "clinc");
+        if (result.Added != 1000)
+        {
+            throw new InvalidOperationException($"Expected 1,000 CLINC150 utterances, ingested {result.Added}.");
+        }
     }
 
     public Task DisposeAsync()
