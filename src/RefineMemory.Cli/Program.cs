@@ -6,5 +6,6 @@ using RefineMemory.Cli.Commands;
 var root = new RootCommand("refine: test-time query refinement for retrieval (RefineMemory).");
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
 
 return await CliRunner.RunAsync(root, args);
