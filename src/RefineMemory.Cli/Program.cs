@@ -7,5 +7,8 @@ var root = new RootCommand("refine: test-time query refinement for retrieval (Re
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(IngestCommand.Create());
+root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(McpCommand.Create());
 
 return await CliRunner.RunAsync(root, args);
