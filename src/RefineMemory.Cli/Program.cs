@@ -5,5 +5,6 @@ using RefineMemory.Cli.Commands;
 // Each command lives in Commands/; add new ones to this list.
 var root = new RootCommand("refine: test-time query refinement for retrieval (RefineMemory).");
 root.Subcommands.Add(OptimizeCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 
 return await CliRunner.RunAsync(root, args);
