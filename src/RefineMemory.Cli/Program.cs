@@ -6,5 +6,6 @@ using RefineMemory.Cli.Commands;
 var root = new RootCommand("refine: test-time query refinement for retrieval (RefineMemory).");
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 
 return await CliRunner.RunAsync(root, args);

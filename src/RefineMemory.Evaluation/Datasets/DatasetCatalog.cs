@@ -1,7 +1,7 @@
 namespace RefineMemory.Evaluation.Datasets;
 
 /// <summary>
-/// Resolves a dataset name or path: <c>argkp21</c> (train+dev; <c>argkp21:test</c> the held-out test split),
+/// Resolves a dataset name or path: <c>argkp21</c> (train+dev; <c>argkp21:train</c>, <c>:dev</c>, <c>:test</c> one split),
 /// <c>clinc150</c> (train; <c>clinc150:val</c>), <c>cranfield</c>, <c>pairs:FILE</c> (.jsonl or .csv),
 /// <c>beir:DIR</c>, or a bare path (a folder with corpus.jsonl is BEIR, a file is labelled pairs).
 /// The built-in sets are read from <c>{shared}/datasets/</c>.
@@ -9,7 +9,7 @@ namespace RefineMemory.Evaluation.Datasets;
 public static class DatasetCatalog
 {
     /// <summary>The built-in names.</summary>
-    public static readonly IReadOnlyList<string> BuiltIn = ["argkp21", "argkp21:test", "clinc150", "clinc150:val", "cranfield"];
+    public static readonly IReadOnlyList<string> BuiltIn = ["argkp21", "argkp21:dev", "argkp21:test", "clinc150", "clinc150:val", "cranfield"];
 
     /// <param name="spec">The name or path.</param>
     /// <param name="sharedDirectory">The shared data folder (holding <c>datasets/</c>), or <c>null</c> to look for it.</param>
@@ -22,8 +22,8 @@ public static class DatasetCatalog
         {
             case "argkp21" or "argkp":
                 return ArgKp21Loader.Load(Builtin(sharedDirectory, "argkp21"));
-            case "argkp21:test":
-                return ArgKp21Loader.Load(Builtin(sharedDirectory, "argkp21"), ["test"]);
+            case "argkp21:test" or "argkp21:dev" or "argkp21:train":
+                return ArgKp21Loader.Load(Builtin(sharedDirectory, "argkp21"), [lower["argkp21:".Length..]]);
             case "clinc150" or "clinc":
                 return Clinc150Loader.Load(Builtin(sharedDirectory, "clinc150"));
             case "clinc150:val" or "clinc150:test":
