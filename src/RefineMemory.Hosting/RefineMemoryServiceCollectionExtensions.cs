@@ -17,7 +17,8 @@ public static class RefineMemoryServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the memory store, <see cref="RefinedSearch"/>, an <see cref="IRelevanceJudge"/> over the host's
-    /// <see cref="IChatClient"/> (unless an <see cref="IRelevanceJudge"/> is already registered) and
+    /// <see cref="IChatClient"/> (unless an <see cref="IRelevanceJudge"/> is already registered; cached when an
+    /// <see cref="IJudgeCache"/> such as <c>SqliteJudgeCache</c> is registered) and
     /// <see cref="RefineMemoryTools"/>. The host registers the <see cref="IChatClient"/> and the
     /// <see cref="IEmbeddingGenerator{String, Embedding}"/>, keyed or not (see <see cref="RefineMemoryOptions.ChatClientKey"/>).
     /// Every registration is a TryAdd, so the host's own registrations win.
@@ -40,7 +41,10 @@ public static class RefineMemoryServiceCollectionExtensions
         services.TryAddSingleton<IRelevanceJudge>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value;
-            return new ChatRelevanceJudge(Resolve<IChatClient>(sp, o.ChatClientKey, nameof(o.ChatClientKey)), o.Judge, sp.GetService<ILogger<ChatRelevanceJudge>>());
+            var judge = new ChatRelevanceJudge(Resolve<IChatClient>(sp, o.ChatClientKey, nameof(o.ChatClientKey)), o.Judge, sp.GetService<ILogger<ChatRelevanceJudge>>());
+            return sp.GetService<IJudgeCache>() is { } cache
+                ? new CachingRelevanceJudge(judge, cache, sp.GetService<ILogger<CachingRelevanceJudge>>())
+                : judge;
         });
         services.TryAddSingleton(sp =>
         {
