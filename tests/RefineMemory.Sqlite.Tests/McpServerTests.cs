@@ -52,6 +52,13 @@ public sealed class McpServerTests
         Assert.All(results, r => Assert.StartsWith("https://example.org/facts/", r.GetProperty("source").GetString(), StringComparison.Ordinal));
         Assert.Equal(12, server.ChatRequests); // the judge saw every chunk (fewer than 20)
 
+        string folder = Path.Combine(db.Folder, "notes");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "capitals.md"), "# Capitals\nRome is the capital of Italy.\n## More\nMadrid is the capital of Spain.");
+        var fromPath = await client.CallToolAsync("ingest", new Dictionary<string, object?> { ["path"] = folder, ["collection"] = "notes" });
+        Assert.True(fromPath.IsError != true, Text(fromPath));
+        Assert.Equal(2, JsonDocument.Parse(Text(fromPath)).RootElement.GetProperty("chunks").GetInt32());
+
         var bad = await client.CallToolAsync("search", new Dictionary<string, object?> { ["top"] = 0 });
         Assert.Equal(true, bad.IsError);
         Assert.Contains("'query' is missing", Text(bad), StringComparison.Ordinal);
