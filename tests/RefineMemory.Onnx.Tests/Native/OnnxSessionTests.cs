@@ -149,6 +149,36 @@ public sealed class OnnxSessionTests
     }
 
     [Fact]
+    public void Concurrent_runs_on_one_session_agree()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.EmbedderModel);
+        float[] expected = session.Run(Inputs(3, 7))[0].Data;
+        var results = new float[16][];
+        Parallel.For(0, results.Length, i => results[i] = session.Run(Inputs(3, 7))[0].Data);
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void Library_path_comes_from_the_argument_then_the_environment_variable()
+    {
+        OnnxRuntimeLibrary.Load();
+        Assert.Equal("/opt/ort/libonnxruntime.so", OnnxRuntimeLibrary.ResolvePath("/opt/ort/libonnxruntime.so"));
+        string? saved = Environment.GetEnvironmentVariable(OnnxRuntimeLibrary.PathVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(OnnxRuntimeLibrary.PathVariable, "/elsewhere/libonnxruntime.so.1");
+            Assert.Equal("/elsewhere/libonnxruntime.so.1", OnnxRuntimeLibrary.ResolvePath());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(OnnxRuntimeLibrary.PathVariable, saved);
+        }
+
+        Assert.EndsWith("onnxruntime/bin/napi-v6/linux/x64/libonnxruntime.so.1", OnnxRuntimeLibrary.ResolvePath(), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => OnnxRuntimeLibrary.Load("/another/libonnxruntime.so.1"));
+    }
+
+    [Fact]
     public void Disposed_session_refuses_to_run()
     {
         var session = OnnxSession.Open(OnnxFixtures.EmbedderModel);
