@@ -59,7 +59,7 @@ public class OnnxEmbeddingBenchmarks
     [Benchmark(Description = "embed 64, batches of 32")]
     public int EmbedBatched() => _batched.Generate(_texts).Count;
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
