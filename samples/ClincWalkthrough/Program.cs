@@ -17,7 +17,18 @@ int sharedAt = Array.IndexOf(args, "--shared");
 string shared = sharedAt >= 0 && sharedAt + 1 < args.Length ? args[sharedAt + 1] : Path.Combine("..", "shared");
 var data = await Clinc150.LoadAsync(Path.Combine(shared, "datasets", "clinc150"), intents);
 
-using var embedder = UseLiteEmbeddingGenerator.Create();
+UseLiteEmbeddingGenerator embedder;
+try
+{
+    embedder = UseLiteEmbeddingGenerator.Create();
+}
+catch (UseLiteModelNotFoundException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+using var disposeEmbedder = embedder;
 string db = Path.Combine(Path.GetTempPath(), $"refine-clinc-{intents}.db");
 using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = db }, embedder);
 var clock = Stopwatch.StartNew();
