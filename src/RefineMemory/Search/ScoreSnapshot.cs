@@ -53,50 +53,63 @@ internal sealed class ScoreSnapshot
     /// </summary>
     public (float Score, int Rank)[] Locate(IReadOnlyList<string> ids)
     {
-        var wanted = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
-        for (int k = 0; k < ids.Count; k++)
+        // Ids from the same index are the same string instances, so a reference lookup usually finds them
+        // without hashing 100k strings; anything not found that way is looked up by value.
+        var slot = new int[ids.Count];
+        Array.Fill(slot, -1);
+        FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, ReferenceEqualityComparer.Instance));
+        if (slot.Contains(-1))
         {
-            wanted[ids[k]] = k;
+            FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, StringComparer.Ordinal));
         }
 
-        var slot = new int[ids.Count];
+        // One pass over the scores counts, for every id at once, the eligible chunks ranked above it.
+        var before = new int[ids.Count];
         var score = new float[ids.Count];
-        Array.Fill(slot, -1);
-        Array.Fill(score, float.NaN);
+        for (int k = 0; k < ids.Count; k++)
+        {
+            score[k] = slot[k] < 0 ? float.NaN : Scores[slot[k]];
+        }
+
         for (int e = 0; e < EligibleCount; e++)
         {
             int i = SlotAt(e);
-            if (wanted.TryGetValue(Ids[i], out int k))
+            float t = Scores[i];
+            for (int k = 0; k < score.Length; k++)
             {
-                slot[k] = i;
-                score[k] = Scores[i];
+                if (t > score[k] || (t == score[k] && i < slot[k]))
+                {
+                    before[k]++;
+                }
             }
         }
 
         var result = new (float, int)[ids.Count];
         for (int k = 0; k < ids.Count; k++)
         {
-            if (slot[k] < 0)
-            {
-                result[k] = (float.NaN, 0);
-                continue;
-            }
-
-            int before = 0;
-            float s = score[k];
-            for (int e = 0; e < EligibleCount; e++)
-            {
-                int i = SlotAt(e);
-                float t = Scores[i];
-                if (t > s || (t == s && i < slot[k]))
-                {
-                    before++;
-                }
-            }
-
-            result[k] = (s, before + 1);
+            result[k] = slot[k] < 0 ? (float.NaN, 0) : (score[k], before[k] + 1);
         }
 
         return result;
+    }
+
+    private void FindSlots(IReadOnlyList<string> ids, int[] slot, Dictionary<string, int> wanted)
+    {
+        for (int k = 0; k < ids.Count; k++)
+        {
+            if (slot[k] < 0)
+            {
+                wanted[ids[k]] = k;
+            }
+        }
+
+        for (int e = 0; e < EligibleCount && wanted.Count > 0; e++)
+        {
+            int i = SlotAt(e);
+            if (wanted.Remove(Ids[i], out int k))
+            {
+                slot[k] = i;
+            }
+        }
     }
 }
