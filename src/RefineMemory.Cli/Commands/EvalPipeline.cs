@@ -83,25 +83,24 @@ internal static class EvalPipeline
     public static void PrintSummary(IAnsiConsole console, EvaluationResult result)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("method", "MAP", "ROC-AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI");
+            .AddColumns("method", "MAP", "AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI");
         foreach (var s in result.Summaries)
         {
             var c = s.MapVersusBaseline;
             table.AddRow(new[] {
-                s.Method, F(s.Map), F(s.Auc), F(s.Ndcg10), F(s.Recall10), F(s.Recall20),
+                s.Method, F3(s.Map), F3(s.Auc), F3(s.Ndcg10), F3(s.Recall10), F3(s.Recall20),
                 c is null ? "" : Percent(c.RelativeGain),
-                c is null ? "" : $"{Percent(c.RelativeLow)}..{Percent(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
-        }
-
-        foreach (var column in table.Columns)
-        {
-            column.NoWrap = true;
+                c is null ? "" : $"{Short(c.RelativeLow)}..{Percent(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
         }
 
         console.Write(table);
     }
 
     internal static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string F3(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Short(double v) => double.IsNaN(v) ? "n/a" : (v * 100).ToString("+0.0;-0.0;0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static string Percent(double v) =>
         double.IsNaN(v) ? "n/a" : (v * 100).ToString("+0.0;-0.0;0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";
