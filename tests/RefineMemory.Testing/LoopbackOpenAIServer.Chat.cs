@@ -50,6 +50,12 @@ public sealed partial class LoopbackOpenAIServer
         }
 
         var (text, tokens) = Answer(request, fault);
+        if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+        {
+            await WriteStreamAsync(http, request, tokens.Select(t => t.Token).ToList());
+            return;
+        }
+
         bool withLogprobs = request.LogprobsRequested && fault?.Kind != LoopbackFaultKind.NoLogprobs;
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(ChatCompletionJson(request, fault?.Kind == LoopbackFaultKind.EmptyChoices, text, withLogprobs ? tokens : null), http.RequestAborted);
@@ -154,6 +160,26 @@ public sealed partial class LoopbackOpenAIServer
         }
 
         return stream.ToArray();
+    }
+
+    private static async Task WriteStreamAsync(HttpContext http, LoopbackChatRequest request, List<string> tokens)
+    {
+        http.Response.ContentType = "text/event-stream";
+        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        string Chunk(string delta, string? finish) => JsonSerializer.Serialize(new
+        {
+            id = $"chatcmpl-{request.Sequence}",
+            @object = "chat.completion.chunk",
+            created,
+            model = request.Model,
+            choices = new[] { new { index = 0, delta = new { role = "assistant", content = delta }, finish_reason = finish } },
+        });
+        foreach (string token in tokens)
+        {
+            await http.Response.WriteAsync($"data: {Chunk(token, null)}\n\n", http.RequestAborted);
+        }
+
+        await http.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\ndata: [DONE]\n\n", http.RequestAborted);
     }
 
     private static void WriteToken(Utf8JsonWriter w, string token, double probability)

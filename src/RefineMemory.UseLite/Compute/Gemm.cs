@@ -152,13 +152,16 @@ internal static class Gemm
         }
     }
 
-    /// <summary>One row against one panel block: the row tail of <see cref="Multiply"/>.</summary>
+    /// <summary>
+    /// One row against one panel block: the row tail of <see cref="Multiply"/>. Fused like the tiles, so a row's
+    /// result does not depend on where it falls in the batch.
+    /// </summary>
     private static void Tile1(ReadOnlySpan<float> a, ReadOnlySpan<float> panel, int kc, Span<float> c)
     {
         Span<float> row = c[..PackedMatrix.PanelWidth];
         for (int kk = 0; kk < kc; kk++)
         {
-            TensorPrimitives.MultiplyAdd(panel.Slice(kk * PackedMatrix.PanelWidth, PackedMatrix.PanelWidth), a[kk], row, row);
+            TensorPrimitives.FusedMultiplyAdd(panel.Slice(kk * PackedMatrix.PanelWidth, PackedMatrix.PanelWidth), a[kk], row, row);
         }
     }
 

@@ -162,29 +162,37 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
 
     private static readonly ResiliencePropertyKey<JudgeCallStats> StatsKey = new("RefineMemory.JudgeCallStats");
 
-    private ResiliencePipeline BuildPipeline() => new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
+    private ResiliencePipeline BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (_options.MaxRetries > 0)
         {
-            MaxRetryAttempts = Math.Max(_options.MaxRetries, 0),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = _options.RetryBaseDelay,
-            MaxDelay = _options.MaxRetryDelay,
-            ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested && JudgeFailureClassifier.Classify(ex).Transient),
-            DelayGenerator = args => ValueTask.FromResult(
-                args.Outcome.Exception is ModelCallException { RetryAfter: TimeSpan wait }
-                    ? (TimeSpan?)(wait < _options.MaxRetryDelay ? wait : _options.MaxRetryDelay)
-                    : null),
-            OnRetry = args =>
-            {
-                args.Context.Properties.GetValue(StatsKey, null!).Retry();
-                LogRetry(args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
-                return default;
-            },
-        })
-        .AddTimeout(new TimeoutStrategyOptions { Timeout = _options.CallTimeout })
-        .Build();
+            builder.AddRetry(RetryOptions());
+        }
+
+        return builder.AddTimeout(new TimeoutStrategyOptions { Timeout = _options.CallTimeout }).Build();
+    }
+
+    private RetryStrategyOptions RetryOptions() => new()
+    {
+        MaxRetryAttempts = _options.MaxRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = _options.RetryBaseDelay,
+        MaxDelay = _options.MaxRetryDelay,
+        ShouldHandle = args => ValueTask.FromResult(
+            args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested && JudgeFailureClassifier.Classify(ex).Transient),
+        DelayGenerator = args => ValueTask.FromResult(
+            args.Outcome.Exception is ModelCallException { RetryAfter: TimeSpan wait }
+                ? (TimeSpan?)(wait < _options.MaxRetryDelay ? wait : _options.MaxRetryDelay)
+                : null),
+        OnRetry = args =>
+        {
+            args.Context.Properties.GetValue(StatsKey, null!).Retry();
+            LogRetry(args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+            return default;
+        },
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Judged {Judged} documents ({Failed} failed) with {Calls} calls in {Milliseconds} ms.")]
     private partial void LogJudged(int judged, int failed, int calls, double milliseconds);

@@ -43,6 +43,27 @@ public sealed class QueryRefinerTests
     }
 
     [Fact]
+    public void The_step_loop_allocates_nothing()
+    {
+        var rng = new Random(1);
+        float[] query = Enumerable.Range(0, 256).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] docs = Enumerable.Range(0, 256 * 20).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] scores = Enumerable.Range(0, 20).Select(_ => (float)rng.NextDouble()).ToArray();
+        long Allocated(int steps)
+        {
+            var options = new RefinementOptions { Steps = steps };
+            QueryRefiner.Refine(query, docs, scores, null, options); // warm up the JIT
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            QueryRefiner.Refine(query, docs, scores, null, options);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        // Only the per-step loss array grows with the step count (8 bytes a step).
+        long few = Allocated(10), many = Allocated(1010);
+        Assert.Equal(1000 * sizeof(double), many - few);
+    }
+
+    [Fact]
     public void Cancellation_stops_the_optimisation()
     {
         using var cts = new CancellationTokenSource();
