@@ -99,11 +99,13 @@ public sealed class EvalCommandTests : IDisposable
         string output = Path.Combine(_dir, "chat");
         var (code, stdout, stderr) = await RunAsync(env, "eval", "--dataset", "pairs:" + pairs, "--judge", "chat", "--out", output, "--cache-dir", Path.Combine(_dir, "cache"));
         Assert.True(code == 0, stderr + stdout);
-        Assert.True(server.ChatRequests >= 40, $"{server.ChatRequests} chat requests");
+        Assert.True(server.ChatLog.Count(r => r.Judge is not null) >= 40, $"{server.ChatRequests} chat requests");
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "summary.json")));
         Assert.False(summary.RootElement.GetProperty("judgeIsOracle").GetBoolean());
         Assert.Equal(40, summary.RootElement.GetProperty("judge").GetProperty("feedbackDocuments").GetInt32());
         Assert.True(Method(summary, "refined").GetProperty("map").GetDouble() > Method(summary, "baseline").GetProperty("map").GetDouble());
+        Assert.Equal(2, Method(summary, "hyde").GetProperty("queries").GetInt32()); // HyDE runs when a chat model is in play
+        Assert.Equal(2, server.ChatLog.Count(r => r.Judge is null && r.Prompt.Contains("Write a short passage", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -120,7 +122,7 @@ public sealed class EvalCommandTests : IDisposable
     [InlineData("--judge", "oracle", "Unknown judge 'oracle'")]
     [InlineData("--judge", "simulated:1.5", "flip probability P in [0, 1]")]
     [InlineData("--judge", "chat", "REFINE_CHAT_")]
-    [InlineData("--embedder", "bert", "Unknown embedder 'bert'")]
+    [InlineData("--embedder", "bert", "unknown embedding model 'bert'")]
     public async Task Bad_options_exit_2_with_one_line(string option, string value, string expected)
     {
         string pairs = PairsFile(1);

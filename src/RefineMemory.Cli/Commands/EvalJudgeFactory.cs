@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
 using RefineMemory.Judge;
@@ -13,7 +14,8 @@ namespace RefineMemory.Cli.Commands;
 /// </summary>
 internal static class EvalJudgeFactory
 {
-    public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IDisposable? Owned);
+    /// <summary>The judge of each query; <c>Chat</c> is the chat model when the judge uses one (HyDE then uses it too).</summary>
+    public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IChatClient? Chat);
 
     public static Built Create(string spec, EvalDataset dataset, int seed)
     {

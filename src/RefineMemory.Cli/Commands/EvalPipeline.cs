@@ -1,3 +1,4 @@
+using RefineMemory.Embed;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
 using RefineMemory.Evaluation.Reports;
@@ -50,7 +51,6 @@ internal static class EvalPipeline
         try
         {
             var cache = new EmbeddingMatrixCache(s.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory);
-            var runner = new EvaluationRunner(judge.JudgeFor, s.ToOptions());
             EvaluationResult? result = null;
             await console.Progress()
                 .AutoClear(false)
@@ -60,7 +60,16 @@ internal static class EvalPipeline
                 {
                     var embedTask = ctx.AddTask($"embed {dataset.Name} ({s.Embedder})");
                     var queryTask = ctx.AddTask($"evaluate {dataset.Queries.Count} queries ({judge.Description})", autoStart: false, maxValue: dataset.Queries.Count);
-                    using var embedder = EvalEmbedderFactory.Create(s.Embedder);
+                    using var embedder = EmbedderFactory.Create(s.Embedder);
+                    HydeVectorSource? hyde = null;
+                    if (judge.Chat is { } chat)
+                    {
+                        // HyDE runs whenever a chat model is in play: the same model writes the hypothetical passage.
+                        var writer = new HydeQueryWriter(chat, new HydeOptions { Seed = s.Seed });
+                        hyde = async (query, instruction, token) => (await writer.EmbedAsync(query, instruction, embedder, token)).Vector;
+                    }
+
+                    var runner = new EvaluationRunner(judge.JudgeFor, s.ToOptions(), hyde);
                     var (embeddings, _) = await cache.GetOrEmbedAsync(
                         s.Embedder, embedder, dataset, s.UseInstructions,
                         new Progress<EmbeddingProgress>(p => { embedTask.MaxValue = p.Total; embedTask.Value = p.Done; }),
@@ -75,7 +84,7 @@ internal static class EvalPipeline
         }
         finally
         {
-            judge.Owned?.Dispose();
+            judge.Chat?.Dispose();
         }
     }
 

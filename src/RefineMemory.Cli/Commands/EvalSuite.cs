@@ -38,7 +38,7 @@ internal static class EvalSuite
         var rows = new List<Row>();
         var tuning = new StringBuilder("# Tuning on held-out splits (MAP of the refined ranking)\n\n");
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var embedder = EvalEmbedderFactory.Create(baseSettings.Embedder);
+        using var embedder = EmbedderFactory.Create(baseSettings.Embedder);
 
         foreach (bool instruction in new[] { true, false })
         {
