@@ -92,14 +92,14 @@ internal static class EvalPipeline
     public static void PrintSummary(IAnsiConsole console, EvaluationResult result)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("method", "MAP", "AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI");
+            .AddColumns("method", "MAP", "AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI, %");
         foreach (var s in result.Summaries)
         {
             var c = s.MapVersusBaseline;
             table.AddRow(new[] {
                 s.Method, F3(s.Map), F3(s.Auc), F3(s.Ndcg10), F3(s.Recall10), F3(s.Recall20),
                 c is null ? "" : Percent(c.RelativeGain),
-                c is null ? "" : $"{Short(c.RelativeLow)}..{Percent(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
+                c is null ? "" : $"{Short(c.RelativeLow)}..{Short(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
         }
 
         console.Write(table);
