@@ -85,6 +85,7 @@ internal static class EvalPipeline
         finally
         {
             judge.Chat?.Dispose();
+            judge.Owned?.Dispose();
         }
     }
 
