@@ -19,7 +19,7 @@ internal static class EmbedderFactory
         return model switch
         {
             "use-lite" => UseLiteEmbeddingGenerator.Create(new UseLiteOptions { Progress = progress }),
-            _ when model.StartsWith("onnx:", StringComparison.Ordinal) && model.Length > 5 => OnnxEmbeddingGenerator.FromModelDirectory(model[5..]),
+            _ when model.StartsWith("onnx:", StringComparison.Ordinal) && model.Length > 5 => OnnxEmbeddingGenerator.FromModelDirectory(model[5..], new OnnxEmbeddingOptions { Progress = progress }),
             _ => throw new CliInputException($"unknown embedding model '{model}' (known: use-lite, onnx:DIR)."),
         };
     }
