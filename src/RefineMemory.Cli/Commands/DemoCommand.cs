@@ -19,7 +19,7 @@ internal static class DemoCommand
     {
         var queries = new Option<int?>("--queries") { Description = "Evaluate N of the 36 queries (default all; 12 with a chat judge)." };
         var show = new Option<int>("--show") { Description = "Queries to show in detail.", DefaultValueFactory = _ => 3 };
-        var output = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "refine-demo" };
+        var output = new Option<string>("--out") { Description = "Report folder (default artifacts/demo, git-ignored).", DefaultValueFactory = _ => "artifacts/demo" };
         var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared)." };
         var command = new Command("demo", "Show refinement at work: ranks before/after on ArgKP-21 and the MAP table.");
         command.Options.Add(queries);
