@@ -1,4 +1,4 @@
-using System.Text.Json;
+using RefineMemory.Evaluation.Datasets;
 
 namespace RefineMemory.Samples;
 
@@ -9,7 +9,7 @@ namespace RefineMemory.Samples;
 public sealed class Clinc150
 {
     /// <summary>The paper's task instruction for this dataset.</summary>
-    public const string Instruction = "Given an intent description, identify utterances that express this intent.";
+    public const string Instruction = TaskInstructions.Clinc150;
 
     private Clinc150(IReadOnlyList<(string Id, string Text, string Intent)> utterances, IReadOnlyDictionary<string, string> descriptions)
     {
@@ -17,53 +17,44 @@ public sealed class Clinc150
         Descriptions = descriptions;
     }
 
-    /// <summary>Utterances in file order; the id is "train-{index}".</summary>
+    /// <summary>Utterances in file order, with the evaluation loader's ids ("train_{index}").</summary>
     public IReadOnlyList<(string Id, string Text, string Intent)> Utterances { get; }
 
     /// <summary>Intent name to its natural-language description.</summary>
     public IReadOnlyDictionary<string, string> Descriptions { get; }
 
     /// <summary>
-    /// Loads <c>data_full.json</c> and <c>clinc150_intent_mapping.csv</c> from <paramref name="folder"/>, keeping
-    /// the first <paramref name="intents"/> intents (alphabetically) and all their train utterances.
+    /// Loads CLINC150 from <paramref name="folder"/> with <see cref="Clinc150Loader"/>, keeping the first
+    /// <paramref name="intents"/> intents (alphabetically) and all their train utterances.
     /// </summary>
     public static async Task<Clinc150> LoadAsync(string folder, int intents = 150, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentOutOfRangeException.ThrowIfLessThan(intents, 1);
-        string data = Path.Combine(folder, "data_full.json");
-        string mapping = Path.Combine(folder, "clinc150_intent_mapping.csv");
-        foreach (string f in new[] { data, mapping })
+        var dataset = await Task.Run(() => Clinc150Loader.Load(folder), cancellationToken).ConfigureAwait(false);
+        var kept = dataset.Queries.OrderBy(q => q.Id, StringComparer.Ordinal).Take(intents).ToArray();
+        var intentOf = new string?[dataset.Documents.Count];
+        foreach (var q in kept)
         {
-            if (!File.Exists(f))
+            for (int k = 0; k < q.Pool.Count; k++)
             {
-                throw new FileNotFoundException($"CLINC150 file '{f}' is missing (expected in the shared data folder, datasets/clinc150).", f);
+                if (q.Labels[k] >= 0.5f)
+                {
+                    intentOf[q.Pool[k]] = q.Id;
+                }
             }
         }
 
-        var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, description) in ReadMapping(await File.ReadAllTextAsync(mapping, cancellationToken).ConfigureAwait(false)))
-        {
-            descriptions[name] = description;
-        }
-
-        var keep = descriptions.Keys.Order(StringComparer.Ordinal).Take(intents).ToHashSet(StringComparer.Ordinal);
-        using var stream = File.OpenRead(data);
-        using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         var utterances = new List<(string, string, string)>();
-        int index = 0;
-        foreach (var pair in json.RootElement.GetProperty("train").EnumerateArray())
+        for (int d = 0; d < intentOf.Length; d++)
         {
-            string text = pair[0].GetString()!;
-            string intent = pair[1].GetString()!;
-            string id = $"train-{index++}";
-            if (keep.Contains(intent))
+            if (intentOf[d] is { } intent)
             {
-                utterances.Add((id, text, intent));
+                utterances.Add((dataset.Documents[d].Id, dataset.Documents[d].Text, intent));
             }
         }
 
-        return new Clinc150(utterances, descriptions.Where(p => keep.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        return new Clinc150(utterances, kept.ToDictionary(q => q.Id, q => q.Text, StringComparer.Ordinal));
     }
 
     /// <summary>The utterances as documents to ingest, tagged with their intent.</summary>
@@ -86,23 +77,5 @@ public sealed class Clinc150
             intentByDescription.TryGetValue(query, out string? intent) && intentOf.TryGetValue(id, out string? actual)
                 ? (actual == intent ? 1f : 0f)
                 : null);
-    }
-
-    private static IEnumerable<(string Name, string Description)> ReadMapping(string csv)
-    {
-        using var reader = new StringReader(csv);
-        reader.ReadLine(); // header
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            int comma = line.IndexOf(',', StringComparison.Ordinal);
-            string name = line[..comma];
-            string rest = line[(comma + 1)..];
-            yield return (name, rest.Length > 1 && rest[0] == '"' ? rest[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : rest);
-        }
     }
 }

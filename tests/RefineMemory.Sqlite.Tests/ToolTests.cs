@@ -37,7 +37,7 @@ public sealed class ToolTests : IClassFixture<ClincFixture>
         foreach (var r in results)
         {
             Assert.EndsWith("#0", r.GetProperty("id").GetString(), StringComparison.Ordinal);
-            Assert.StartsWith("train-", r.GetProperty("document").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("train_", r.GetProperty("document").GetString(), StringComparison.Ordinal);
             Assert.Equal("clinc150/train", r.GetProperty("source").GetString());
             Assert.False(string.IsNullOrEmpty(r.GetProperty("text").GetString()));
             Assert.True(r.GetProperty("rank_before").GetInt32() >= 1);
