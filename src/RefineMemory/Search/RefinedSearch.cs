@@ -70,7 +70,7 @@ public sealed class RefinedSearch
 
         stage.Restart();
         Func<string, bool>? filter = MetadataFilter.Create(col, options.Filter);
-        var before = InitialRanking.Rank(col.Index, queryVector, filter, Math.Max(top, refinement.FeedbackCount), refinement.FeedbackFromTop < refinement.FeedbackCount);
+        var before = InitialRanking.Rank(col.Index, queryVector, filter, Math.Max(top, refinement.FeedbackCount), refine && refinement.FeedbackFromTop < refinement.FeedbackCount);
         var sample = refine ? SelectSample(col, before, refinement) : [];
         var retrieveTime = stage.Elapsed;
 
