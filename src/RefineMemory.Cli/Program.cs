@@ -6,5 +6,11 @@ using RefineMemory.Cli.Commands;
 var root = new RootCommand("refine: test-time query refinement for retrieval (RefineMemory).");
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(IngestCommand.Create());
+root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(McpCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 
 return await CliRunner.RunAsync(root, args);

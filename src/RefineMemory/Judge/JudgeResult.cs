@@ -36,6 +36,9 @@ public sealed class JudgeDiagnostics
     /// <summary>Judgments answered from a cache.</summary>
     public int CacheHits { get; init; }
 
+    /// <summary>Times a chat judge switched from yes/no logprobs to a verbalized rating because a response had no logprobs.</summary>
+    public int VerbalizedFallbacks { get; init; }
+
     /// <summary>Prompt tokens reported by the provider.</summary>
     public long InputTokens { get; init; }
 

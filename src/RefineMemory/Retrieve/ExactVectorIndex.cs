@@ -159,12 +159,7 @@ public sealed class ExactVectorIndex
             var ids = new string[n];
             var scores = new float[n];
             Array.Copy(_ids, ids, n);
-            ReadOnlySpan<float> data = _data.AsSpan(0, n * Dimension);
-            int d = Dimension;
-            for (int i = 0; i < n; i++)
-            {
-                scores[i] = TensorPrimitives.Dot(data.Slice(i * d, d), q);
-            }
+            DotProductKernel.Score(_data.AsSpan(0, n * Dimension), q, scores);
 
             return (ids, scores);
         }
@@ -265,15 +260,23 @@ public sealed class ExactVectorIndex
 
     private void ScanRange(float[] q, int start, int end, ref TopKHeap heap, Func<string, bool>? filter)
     {
+        // Score a block of rows at a time into a small stack buffer, then offer them to the heap.
+        const int Block = 256;
         int d = Dimension;
+        Span<float> scores = stackalloc float[Block];
         ReadOnlySpan<float> data = _data;
-        ReadOnlySpan<float> query = q;
-        for (int i = start; i < end; i++)
+        for (int blockStart = start; blockStart < end; blockStart += Block)
         {
-            float score = TensorPrimitives.Dot(data.Slice(i * d, d), query);
-            if (score >= heap.Threshold && (filter is null || filter(_ids[i])))
+            int rows = Math.Min(Block, end - blockStart);
+            Span<float> blockScores = scores[..rows];
+            DotProductKernel.Score(data.Slice(blockStart * d, rows * d), q, blockScores);
+            for (int r = 0; r < rows; r++)
             {
-                heap.Offer(score, i);
+                float score = blockScores[r];
+                if (score >= heap.Threshold && (filter is null || filter(_ids[blockStart + r])))
+                {
+                    heap.Offer(score, blockStart + r);
+                }
             }
         }
     }

@@ -1,0 +1,57 @@
+using System.Globalization;
+using RefineMemory.Evaluation.Datasets;
+using RefineMemory.Evaluation.Protocol;
+using RefineMemory.Judge;
+using RefineMemory.OpenAI;
+
+namespace RefineMemory.Cli.Commands;
+
+/// <summary>
+/// Turns <c>--judge</c> into a judge per query: <c>gold</c> (the labels: an oracle), <c>simulated:P</c> (labels
+/// flipped with probability P: an oracle with errors), <c>chat</c> (the chat model of REFINE_CHAT_ENDPOINT /
+/// REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, scored from yes/no logprobs).
+/// </summary>
+internal static class EvalJudgeFactory
+{
+    public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IDisposable? Owned);
+
+    public static Built Create(string spec, EvalDataset dataset, int seed)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        string lower = spec.Trim().ToLowerInvariant();
+        if (lower == "gold")
+        {
+            return new Built(EvalJudges.Gold(dataset), "gold (oracle)", true, null);
+        }
+
+        if (lower.StartsWith("simulated:", StringComparison.Ordinal))
+        {
+            string raw = lower["simulated:".Length..];
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p is < 0 or > 1)
+            {
+                throw new CliInputException($"--judge simulated:P needs a flip probability P in [0, 1]; got '{raw}'.");
+            }
+
+            return new Built(EvalJudges.Simulated(dataset, p, seed), $"simulated:{p.ToString(CultureInfo.InvariantCulture)} (oracle with flipped labels)", true, null);
+        }
+
+        if (lower == "chat")
+        {
+            if (!ChatModelSettings.TryFromEnvironment(out var settings, out string problem))
+            {
+                throw new CliInputException($"--judge chat needs a chat model: {problem}");
+            }
+
+            var client = new OpenAICompatibleChatClient(settings!);
+            var judge = new ChatRelevanceJudge(client, new ChatRelevanceJudgeOptions { ModelId = settings!.Model });
+            return new Built(_ => judge, $"chat ({settings.Model})", false, client);
+        }
+
+        if (lower.StartsWith("cross-encoder:", StringComparison.Ordinal))
+        {
+            throw new CliInputException("--judge cross-encoder:DIR is not available in this build yet: the ONNX cross-encoder judge has not been merged.");
+        }
+
+        throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, or cross-encoder:DIR.");
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using RefineMemory.Agents;
+using RefineMemory.Judge;
+using RefineMemory.Search;
+using RefineMemory.Sqlite;
+
+namespace RefineMemory.Cli.Commands;
+
+/// <summary>
+/// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json]</c>: one refined
+/// search over the SQLite memory, printing results with their rank before refinement and the time of each stage.
+/// </summary>
+internal static class SearchCommand
+{
+    public static Command Create()
+    {
+        var query = new Argument<string>("query") { Description = "What to look for." };
+        var db = MemoryCommandSupport.DatabaseOption();
+        var embedder = MemoryCommandSupport.EmbedderOption();
+        var collection = new Option<string>("--collection", "-c") { Description = "The collection to search.", Required = true };
+        var top = new Option<int>("--top", "-k") { Description = "Results to return.", DefaultValueFactory = _ => 10 };
+        var noRefine = new Option<bool>("--no-refine") { Description = "Plain cosine search: no judge, no refinement." };
+        var instruction = new Option<string?>("--instruction") { Description = "Task instruction overriding the collection's." };
+        var feedback = new Option<int?>("--feedback") { Description = "Documents judged (default 20)." };
+        var filter = new Option<string[]>("--filter") { Description = "Metadata tag key=value every result must have (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var json = new Option<bool>("--json") { Description = "Print the tool's JSON output plus diagnostics." };
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            bool refine = !parse.GetValue(noRefine);
+            IRelevanceJudge judge;
+            using var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
+            if (chat is null)
+            {
+                judge = refine ? throw new CliInputException(problem) : MemoryCommandSupport.NoJudge(problem);
+            }
+            else
+            {
+                judge = new ChatRelevanceJudge(chat);
+            }
+
+            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            var search = new RefinedSearch(store, generator, judge);
+            var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
+            {
+                Top = parse.GetValue(top),
+                Refine = refine,
+                Instruction = parse.GetValue(instruction),
+                FeedbackCount = parse.GetValue(feedback),
+                Filter = ParseFilter(parse.GetValue(filter) ?? []),
+            }, ct);
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { tool = RefinedSearchFunction.ToJson(result), diagnostics = result.Diagnostics }));
+            }
+            else
+            {
+                Print(result);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    internal static Dictionary<string, string>? ParseFilter(string[] pairs)
+    {
+        if (pairs.Length == 0)
+        {
+            return null;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in pairs)
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new CliInputException($"--filter '{pair}' is not key=value.");
+            }
+
+            tags[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        return tags;
+    }
+
+    private static void Print(RefinedSearchResult result)
+    {
+        var d = result.Diagnostics;
+        var inv = CultureInfo.InvariantCulture;
+        Console.Out.WriteLine(d.Refined
+            ? string.Create(inv, $"refined with {d.Judged.Count(j => j.Score.HasValue)} judged documents; loss {d.Loss[0]:0.####} -> {d.Loss[^1]:0.####}")
+            : $"not refined: {d.SkippedReason}");
+        Console.Out.WriteLine("rank  before  score   id / source / text");
+        foreach (var h in result.Hits)
+        {
+            string text = h.Text.ReplaceLineEndings(" ");
+            text = text.Length > 100 ? text[..99] + "…" : text;
+            Console.Out.WriteLine(string.Create(inv, $"{h.Rank,4}  {h.RankBefore,6}  {h.Score,6:0.0000}  {h.Id}  [{h.Source}]  {text}"));
+        }
+
+        Console.Out.WriteLine(string.Create(inv,
+            $"time: embed {Ms(d.EmbedTime)}, retrieve {Ms(d.RetrieveTime)}, judge {Ms(d.JudgeTime)}, optimise {Ms(d.OptimiseTime)}, re-score {Ms(d.RescoreTime)}, total {Ms(d.TotalTime)} ms ({d.Candidates} candidates)"));
+    }
+
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using RefineMemory.Evaluation.Datasets;
+using RefineMemory.Judge;
+using RefineMemory.Metrics;
+using RefineMemory.Refine;
+
+namespace RefineMemory.Evaluation.Protocol;
+
+/// <summary>
+/// The paper's protocol, one query at a time: rank the query's pool by cosine (baseline); let the judge score the
+/// feedback sample (default: the top 20); refine the query vector against the judgments and re-rank the whole pool
+/// (refined); move the judged documents to the top by judge score (rerank-only); optionally rank by a HyDE
+/// vector. Every ranking is scored with AP, ROC-AUC, nDCG@10 and recall@10/20 against the pool's labels.
+/// </summary>
+public sealed class EvaluationRunner
+{
+    private readonly Func<EvalQuery, IRelevanceJudge> _judgeFor;
+    private readonly EvaluationOptions _options;
+    private readonly HydeVectorSource? _hyde;
+
+    /// <param name="judgeFor">The judge of a query (gold and simulated judges need the query's labels).</param>
+    /// <param name="options">Run settings; default the paper's.</param>
+    /// <param name="hyde">The HyDE vector source, or <c>null</c> to leave HyDE out.</param>
+    public EvaluationRunner(Func<EvalQuery, IRelevanceJudge> judgeFor, EvaluationOptions? options = null, HydeVectorSource? hyde = null)
+    {
+        ArgumentNullException.ThrowIfNull(judgeFor);
+        _judgeFor = judgeFor;
+        _options = options ?? new EvaluationOptions();
+        _options.Refinement.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDegreeOfParallelism, 1);
+        _hyde = hyde;
+    }
+
+    public EvaluationOptions Options => _options;
+
+    public async Task<EvaluationResult> RunAsync(
+        EvalDataset dataset,
+        DatasetEmbeddings embeddings,
+        IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.Queries.Length != dataset.Queries.Count * embeddings.Dimension)
+        {
+            throw new ArgumentException($"The embeddings hold {embeddings.Queries.Length / Math.Max(1, embeddings.Dimension)} queries; the set has {dataset.Queries.Count}.", nameof(embeddings));
+        }
+
+        var timer = Stopwatch.StartNew();
+        var results = new QueryResult[dataset.Queries.Count];
+        int done = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, dataset.Queries.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
+            async (q, ct) =>
+            {
+                results[q] = await EvaluateQueryAsync(dataset, embeddings, q, ct).ConfigureAwait(false);
+                int n = Interlocked.Increment(ref done);
+                progress?.Report(new EvaluationProgress(n, results.Length, dataset.Queries[q].Id));
+            }).ConfigureAwait(false);
+
+        var methods = new List<string> { EvalMethods.Baseline, EvalMethods.Refined };
+        if (_options.IncludeRerank)
+        {
+            methods.Add(EvalMethods.Rerank);
+        }
+
+        if (_hyde is not null)
+        {
+            methods.Add(EvalMethods.Hyde);
+        }
+
+        return new EvaluationResult(dataset, methods, results, _options, timer.Elapsed + embeddings.Elapsed, embeddings.Elapsed);
+    }
+
+    private async Task<QueryResult> EvaluateQueryAsync(EvalDataset dataset, DatasetEmbeddings embeddings, int queryIndex, CancellationToken ct)
+    {
+        var query = dataset.Queries[queryIndex];
+        var refinement = _options.Refinement;
+        int n = query.Pool.Count;
+        var labels = query.Labels.ToArray();
+        var queryVector = embeddings.Query(queryIndex);
+
+        var baseline = Cosines(embeddings, query, queryVector.Span);
+        int[] order = RankingMetrics.SortDescending(baseline);
+        int[] positions = FeedbackSampler.Select(n, refinement.FeedbackCount, refinement.FeedbackFromTop, refinement.Seed + queryIndex);
+        var samplePool = positions.Select(p => order[p]).ToArray();
+        var sample = samplePool.Select(p =>
+        {
+            int d = query.Pool[p];
+            return new FeedbackCandidate(dataset.Documents[d].Id, dataset.Documents[d].Text, embeddings.Document(d));
+        }).ToArray();
+
+        var refiner = new FeedbackRefiner(_judgeFor(query), refinement);
+        var outcome = await refiner.RefineAsync(query.Text, query.Instruction, queryVector, sample, null, ct).ConfigureAwait(false);
+        var refinedVector = outcome.QueryVector.ToArray();
+        TensorPrimitives.Divide(refinedVector, TensorPrimitives.Norm(refinedVector), refinedVector);
+        var refined = outcome.Refined ? Cosines(embeddings, query, refinedVector) : baseline;
+
+        var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
+        {
+            [EvalMethods.Baseline] = MethodMetrics.Of(baseline, labels),
+            [EvalMethods.Refined] = MethodMetrics.Of(refined, labels),
+        };
+        if (_options.IncludeRerank)
+        {
+            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores.Compute(baseline, samplePool, outcome.Judgments.Judgments), labels);
+        }
+
+        TimeSpan hydeTime = TimeSpan.Zero;
+        if (_hyde is not null)
+        {
+            var hydeTimer = Stopwatch.StartNew();
+            var hydeVector = (await _hyde(query.Text, query.Instruction, ct).ConfigureAwait(false)).ToArray();
+            hydeTime = hydeTimer.Elapsed;
+            if (hydeVector.Length != embeddings.Dimension)
+            {
+                throw new DimensionMismatchException("HyDE query vector", embeddings.Dimension, hydeVector.Length);
+            }
+
+            methods[EvalMethods.Hyde] = MethodMetrics.Of(Cosines(embeddings, query, hydeVector), labels);
+        }
+
+        var diagnostics = outcome.Judgments.Diagnostics;
+        var loss = outcome.Refinement is { } r ? r.Loss.Append(r.FinalLoss).ToArray() : [];
+        int[] refinedOrder = RankingMetrics.SortDescending(refined);
+        return new QueryResult
+        {
+            QueryId = query.Id,
+            Query = query.Text,
+            PoolSize = n,
+            Positives = query.PositiveCount,
+            Methods = methods,
+            Refined = outcome.Refined,
+            SkippedReason = outcome.SkippedReason,
+            FeedbackDocuments = sample.Length,
+            JudgeFailures = diagnostics.Failed,
+            JudgeCalls = diagnostics.Calls,
+            JudgeTime = outcome.JudgeTime,
+            OptimiseTime = outcome.OptimiseTime,
+            HydeTime = hydeTime,
+            Loss = loss,
+            TopBefore = order.Take(10).Select(p => query.Pool[p]).ToArray(),
+            TopAfter = refinedOrder.Take(10).Select(p => query.Pool[p]).ToArray(),
+            FirstRelevantBefore = FirstRelevant(order, labels),
+            FirstRelevantAfter = FirstRelevant(refinedOrder, labels),
+        };
+    }
+
+    private static float[] Cosines(DatasetEmbeddings embeddings, EvalQuery query, ReadOnlySpan<float> queryVector)
+    {
+        var scores = new float[query.Pool.Count];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = TensorPrimitives.Dot(queryVector, embeddings.Document(query.Pool[i]).Span);
+        }
+
+        return scores;
+    }
+
+    private static int FirstRelevant(int[] order, float[] labels)
+    {
+        for (int r = 0; r < order.Length; r++)
+        {
+            if (labels[order[r]] > 0)
+            {
+                return r + 1;
+            }
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+using RefineMemory.Agents;
+using RefineMemory.Judge;
+using RefineMemory.Memory;
+using RefineMemory.Refine;
+
+namespace RefineMemory.Hosting;
+
+/// <summary>
+/// Settings of <c>services.AddRefineMemory(...)</c>; bindable from configuration (section "RefineMemory" by
+/// convention), e.g. <c>{"RefineMemory": {"DatabasePath": "memory.db", "Tools": {"DefaultCollection": "docs"}}}</c>.
+/// </summary>
+public sealed class RefineMemoryOptions
+{
+    /// <summary>The SQLite file of the memory. Default "refine-memory.db" in the working folder.</summary>
+    public string DatabasePath { get; set; } = "refine-memory.db";
+
+    /// <summary>
+    /// Service key of the <c>IChatClient</c> used as judge; <c>null</c> (default) uses the unkeyed one the host registered.
+    /// </summary>
+    public string? ChatClientKey { get; set; }
+
+    /// <summary>Service key of the <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>; <c>null</c> (default) uses the unkeyed one.</summary>
+    public string? EmbeddingGeneratorKey { get; set; }
+
+    /// <summary>Results per search unless a call says otherwise. Default 10.</summary>
+    public int Top { get; set; } = 10;
+
+    /// <summary>Whether searches refine unless a call says otherwise. Default true.</summary>
+    public bool Refine { get; set; } = true;
+
+    /// <summary>The refinement (feedback counts, Adam steps). Default: the paper's settings.</summary>
+    public RefinementOptions Refinement { get; set; } = new();
+
+    /// <summary>How the chat model is asked to judge. Default: yes/no with logprobs, verbalized fallback.</summary>
+    public ChatRelevanceJudgeOptions Judge { get; set; } = new();
+
+    /// <summary>Names, default collection and limits of the tools.</summary>
+    public RefineMemoryToolOptions Tools { get; set; } = new();
+
+    /// <summary>Chunking and the settings of collections created by ingest.</summary>
+    public IngestOptions Ingest { get; set; } = new();
+}

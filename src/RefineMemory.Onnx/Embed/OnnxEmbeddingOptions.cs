@@ -1,0 +1,25 @@
+using RefineMemory.Onnx.Native;
+
+namespace RefineMemory.Onnx.Embed;
+
+/// <summary>Options of <see cref="OnnxEmbeddingGenerator"/>; unset values come from the model folder's configuration.</summary>
+public sealed class OnnxEmbeddingOptions
+{
+    /// <summary>Pooling; default: the folder's sentence-transformers Pooling config, else <see cref="EmbeddingPooling.Mean"/>.</summary>
+    public EmbeddingPooling? Pooling { get; set; }
+
+    /// <summary>L2-normalise the vectors; default: whether modules.json has a Normalize module, else true when there is no modules.json.</summary>
+    public bool? Normalize { get; set; }
+
+    /// <summary>Maximum tokens per text, [CLS] and [SEP] included; default: sentence_bert_config.json, else tokenizer_config.json, else 512.</summary>
+    public int? MaxLength { get; set; }
+
+    /// <summary>Texts per model run (padded to the batch's longest); default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>The ONNX file inside the folder; default <c>model.onnx</c>, else <c>onnx/model.onnx</c>.</summary>
+    public string? ModelFile { get; set; }
+
+    /// <summary>Session settings: threads, graph optimisation, CUDA, native library path.</summary>
+    public OnnxSessionOptions Session { get; set; } = new();
+}

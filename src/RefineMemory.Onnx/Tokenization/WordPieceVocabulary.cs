@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace RefineMemory.Onnx.Tokenization;
+
+/// <summary>A WordPiece vocabulary: token to id, with the special tokens BERT needs.</summary>
+public sealed class WordPieceVocabulary
+{
+    private readonly Dictionary<string, int> _ids;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public WordPieceVocabulary(IReadOnlyDictionary<string, int> tokens, string unknownToken = "[UNK]", string continuationPrefix = "##", int maxCharactersPerWord = 100)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        _ids = new Dictionary<string, int>(tokens, StringComparer.Ordinal);
+        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        UnknownToken = unknownToken;
+        ContinuationPrefix = continuationPrefix;
+        MaxCharactersPerWord = maxCharactersPerWord;
+        UnknownId = Require(unknownToken);
+        ClsId = Require("[CLS]");
+        SepId = Require("[SEP]");
+        PadId = _ids.GetValueOrDefault("[PAD]", 0);
+    }
+
+    public int Count => _ids.Count;
+
+    public string UnknownToken { get; }
+
+    public string ContinuationPrefix { get; }
+
+    public int MaxCharactersPerWord { get; }
+
+    public int UnknownId { get; }
+
+    public int ClsId { get; }
+
+    public int SepId { get; }
+
+    public int PadId { get; }
+
+    public bool TryGetId(ReadOnlySpan<char> token, out int id) => _lookup.TryGetValue(token, out id);
+
+    /// <summary>Reads a <c>vocab.txt</c>: one token per line, the id is the line number (first occurrence wins).</summary>
+    public static WordPieceVocabulary FromVocabFile(string path)
+    {
+        RequireFile(path);
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        int id = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            tokens.TryAdd(line.TrimEnd('\r'), id++);
+        }
+
+        return new WordPieceVocabulary(tokens);
+    }
+
+    /// <summary>Reads the WordPiece <c>model</c> of a Hugging Face <c>tokenizer.json</c>.</summary>
+    public static WordPieceVocabulary FromTokenizerJson(JsonElement model, string source)
+    {
+        if (!model.TryGetProperty("type", out var type) || type.GetString() != "WordPiece" || !model.TryGetProperty("vocab", out var vocab))
+        {
+            throw new InvalidDataException($"'{source}' has no WordPiece model (model.type must be \"WordPiece\" with a vocab).");
+        }
+
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in vocab.EnumerateObject())
+        {
+            tokens[entry.Name] = entry.Value.GetInt32();
+        }
+
+        string unk = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "[UNK]";
+        string prefix = model.TryGetProperty("continuing_subword_prefix", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "##";
+        int max = model.TryGetProperty("max_input_chars_per_word", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 100;
+        return new WordPieceVocabulary(tokens, unk, prefix, max);
+    }
+
+    internal static void RequireFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Tokenizer file '{Path.GetFullPath(path)}' does not exist.", path);
+        }
+    }
+
+    private int Require(string token) => _ids.TryGetValue(token, out int id)
+        ? id
+        : throw new InvalidDataException($"The vocabulary has no '{token}' token.");
+}

@@ -1,0 +1,36 @@
+namespace RefineMemory.OpenAI;
+
+/// <summary>
+/// The chat model used as judge (and for HyDE): read from <c>REFINE_CHAT_ENDPOINT</c>, <c>REFINE_CHAT_MODEL</c> and
+/// <c>REFINE_CHAT_API_KEY</c> (falling back to <c>OPENAI_API_KEY</c>; with no endpoint set, an OpenAI key means
+/// https://api.openai.com/v1).
+/// </summary>
+public sealed class ChatModelSettings : ModelEndpointSettings
+{
+    public const string EndpointVariable = "REFINE_CHAT_ENDPOINT";
+    public const string ModelVariable = "REFINE_CHAT_MODEL";
+    public const string ApiKeyVariable = "REFINE_CHAT_API_KEY";
+    public const string OpenAIApiKeyVariable = "OPENAI_API_KEY";
+
+    public ChatModelSettings(Uri endpoint, string model, string? apiKey = null)
+        : base(endpoint, model, apiKey)
+    {
+    }
+
+    /// <summary>The settings from the environment; throws <see cref="ModelConfigurationException"/> naming what is missing.</summary>
+    public static ChatModelSettings FromEnvironment() =>
+        TryFromEnvironment(out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
+
+    /// <summary>The settings from the environment, or <c>false</c> and a sentence naming the variables to set.</summary>
+    public static bool TryFromEnvironment(out ChatModelSettings? settings, out string problem, Func<string, string?>? getVariable = null)
+    {
+        settings = null;
+        if (!TryRead(getVariable ?? Environment.GetEnvironmentVariable, [EndpointVariable], ModelVariable, [ApiKeyVariable, OpenAIApiKeyVariable], out var v, out problem))
+        {
+            return false;
+        }
+
+        settings = new ChatModelSettings(v.Endpoint, v.Model, v.Key);
+        return true;
+    }
+}

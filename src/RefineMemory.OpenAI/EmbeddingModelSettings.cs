@@ -1,0 +1,41 @@
+namespace RefineMemory.OpenAI;
+
+/// <summary>
+/// An OpenAI-compatible embedding model: <c>REFINE_EMBEDDING_ENDPOINT</c> (else <c>REFINE_CHAT_ENDPOINT</c>),
+/// <c>REFINE_EMBEDDING_MODEL</c>, <c>REFINE_EMBEDDING_API_KEY</c> (else <c>REFINE_CHAT_API_KEY</c>, else <c>OPENAI_API_KEY</c>).
+/// </summary>
+public sealed class EmbeddingModelSettings : ModelEndpointSettings
+{
+    public const string EndpointVariable = "REFINE_EMBEDDING_ENDPOINT";
+    public const string ModelVariable = "REFINE_EMBEDDING_MODEL";
+    public const string ApiKeyVariable = "REFINE_EMBEDDING_API_KEY";
+
+    public EmbeddingModelSettings(Uri endpoint, string model, string? apiKey = null)
+        : base(endpoint, model, apiKey)
+    {
+    }
+
+    /// <summary>Output dimensions to request (models that support shortening); <c>null</c> for the model's own.</summary>
+    public int? Dimensions { get; init; }
+
+    /// <summary>Most inputs sent in one request. Default 128.</summary>
+    public int MaxBatchSize { get; init; } = 128;
+
+    /// <summary>The settings from the environment; throws <see cref="ModelConfigurationException"/> naming what is missing.</summary>
+    public static EmbeddingModelSettings FromEnvironment() =>
+        TryFromEnvironment(out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
+
+    /// <summary>The settings from the environment, or <c>false</c> and a sentence naming the variables to set.</summary>
+    public static bool TryFromEnvironment(out EmbeddingModelSettings? settings, out string problem, Func<string, string?>? getVariable = null)
+    {
+        settings = null;
+        if (!TryRead(getVariable ?? Environment.GetEnvironmentVariable, [EndpointVariable, ChatModelSettings.EndpointVariable], ModelVariable,
+                [ApiKeyVariable, ChatModelSettings.ApiKeyVariable, ChatModelSettings.OpenAIApiKeyVariable], out var v, out problem))
+        {
+            return false;
+        }
+
+        settings = new EmbeddingModelSettings(v.Endpoint, v.Model, v.Key);
+        return true;
+    }
+}

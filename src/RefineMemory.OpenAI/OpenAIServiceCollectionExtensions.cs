@@ -1,0 +1,33 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RefineMemory.OpenAI;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the OpenAI-compatible chat client and embedding generator.</summary>
+public static class OpenAIServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IChatClient"/> as an <see cref="OpenAICompatibleChatClient"/> for <paramref name="settings"/>,
+    /// or, when <c>null</c>, for <see cref="ChatModelSettings.FromEnvironment"/> (read when first resolved).
+    /// Does nothing if an <see cref="IChatClient"/> is already registered (the host's model wins).
+    /// </summary>
+    public static IServiceCollection AddOpenAICompatibleChatClient(this IServiceCollection services, ChatModelSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IChatClient>(_ => new OpenAICompatibleChatClient(settings ?? ChatModelSettings.FromEnvironment()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> as an <see cref="OpenAICompatibleEmbeddingGenerator"/>
+    /// for <paramref name="settings"/> or <see cref="EmbeddingModelSettings.FromEnvironment"/>, unless one is registered.
+    /// </summary>
+    public static IServiceCollection AddOpenAICompatibleEmbeddingGenerator(this IServiceCollection services, EmbeddingModelSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ =>
+            new OpenAICompatibleEmbeddingGenerator(settings ?? EmbeddingModelSettings.FromEnvironment()));
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using RefineMemory.Memory;
+using RefineMemory.Retrieve;
+
+namespace RefineMemory.Sqlite;
+
+/// <summary>
+/// A collection loaded from SQLite: chunk records in a concurrent dictionary and their embeddings in an
+/// <see cref="ExactVectorIndex"/>. Writers add a record before indexing it and unindex before removing it,
+/// so a reader never finds an indexed chunk without its record.
+/// </summary>
+internal sealed class SqliteMemoryCollection : IMemoryCollection
+{
+    private readonly ConcurrentDictionary<string, MemoryRecord> _records = new(StringComparer.Ordinal);
+
+    public SqliteMemoryCollection(string name, int dimension, string? instruction, string template, string? embeddingModel, long generation, ExactVectorIndexOptions? indexOptions)
+    {
+        Name = name;
+        Dimension = dimension;
+        Instruction = instruction;
+        InstructionTemplate = template;
+        EmbeddingModel = embeddingModel;
+        Generation = generation;
+        Index = new ExactVectorIndex(dimension, indexOptions);
+    }
+
+    public string Name { get; }
+
+    public int Dimension { get; }
+
+    public string? Instruction { get; }
+
+    public string InstructionTemplate { get; }
+
+    /// <summary>The embedding model id recorded when the collection was created, if the generator reported one.</summary>
+    public string? EmbeddingModel { get; }
+
+    public ExactVectorIndex Index { get; }
+
+    public int Count => Index.Count;
+
+    /// <summary>The database generation this in-memory copy reflects.</summary>
+    public long Generation { get; set; }
+
+    public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
+
+    public void Add(MemoryRecord record, ReadOnlySpan<float> vector)
+    {
+        _records[record.Id] = record;
+        Index.Upsert(record.Id, vector);
+    }
+
+    public void RemoveDocument(string documentId, int chunkCount)
+    {
+        for (int i = 0; i < chunkCount; i++)
+        {
+            string id = ChunkId(documentId, i);
+            Index.Remove(id);
+            _records.TryRemove(id, out _);
+        }
+    }
+
+    public static string ChunkId(string documentId, int ordinal) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{ordinal}");
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using RefineMemory.Memory;
+
+namespace RefineMemory.Agents;
+
+/// <summary>
+/// Ingest as an <see cref="AIFunction"/>: stores documents given inline (or, when the host allows it, read
+/// from a file or folder path) in a collection, and answers with counts of what changed.
+/// </summary>
+public sealed class IngestFunction : AIFunction
+{
+    private readonly IMemoryStore _store;
+    private readonly RefineMemoryToolOptions _options;
+    private readonly IngestOptions _ingestOptions;
+    private readonly JsonElement _schema;
+
+    public IngestFunction(IMemoryStore store, RefineMemoryToolOptions? options = null, IngestOptions? ingestOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _options = options ?? new RefineMemoryToolOptions();
+        _options.Validate();
+        _ingestOptions = ingestOptions ?? new IngestOptions();
+        _ingestOptions.Validate();
+        _store = store;
+        _schema = BuildSchema(_options);
+    }
+
+    public override string Name => _options.IngestName;
+
+    public override string Description => _options.AllowPathIngest
+        ? "Stores documents in the memory so that search can find them: either 'documents' (id, text, optional source and metadata tags) or a 'path' to a .txt/.md/.jsonl file or a folder. Unchanged documents are skipped."
+        : "Stores documents in the memory so that search can find them: 'documents' with id, text, optional source and metadata tags. Unchanged documents are skipped.";
+
+    public override JsonElement JsonSchema => _schema;
+
+    protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
+        string? path = ToolArguments.String(arguments, "path", required: false);
+        JsonElement? inline = ToolArguments.Element(arguments, "documents");
+        if (path is not null && !_options.AllowPathIngest)
+        {
+            throw new ToolArgumentException("This host does not allow ingesting from a path; pass 'documents' instead.", "path");
+        }
+
+        if ((path is null) == (inline is null))
+        {
+            throw new ToolArgumentException(_options.AllowPathIngest ? "Pass exactly one of 'documents' or 'path'." : "The required argument 'documents' is missing.", "documents");
+        }
+
+        IReadOnlyList<MemoryDocument> documents = path is not null
+            ? await DocumentReader.ReadAsync(path, cancellationToken).ConfigureAwait(false)
+            : ParseDocuments(inline!.Value);
+        if (documents.Count == 0)
+        {
+            throw new ToolArgumentException("There are no documents to ingest.", path is null ? "documents" : "path");
+        }
+
+        var result = await _store.IngestAsync(collection, documents, _ingestOptions, null, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["collection"] = result.Collection,
+            ["added"] = result.Added,
+            ["updated"] = result.Updated,
+            ["unchanged"] = result.Unchanged,
+            ["chunks"] = result.Chunks,
+        });
+    }
+
+    private static List<MemoryDocument> ParseDocuments(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            throw new ToolArgumentException("The argument 'documents' must be an array of {id, text} objects.", "documents");
+        }
+
+        var documents = new List<MemoryDocument>();
+        int i = 0;
+        foreach (var d in e.EnumerateArray())
+        {
+            string where = $"documents[{i++}]";
+            if (d.ValueKind != JsonValueKind.Object)
+            {
+                throw new ToolArgumentException($"{where} must be an object with 'id' and 'text'.", "documents");
+            }
+
+            string? id = d.TryGetProperty("id", out var idE) && idE.ValueKind == JsonValueKind.String ? idE.GetString() : null;
+            string? text = d.TryGetProperty("text", out var textE) && textE.ValueKind == JsonValueKind.String ? textE.GetString() : null;
+            if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(text))
+            {
+                throw new ToolArgumentException($"{where} needs a non-empty string 'id' and 'text'.", "documents");
+            }
+
+            string? source = d.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var metadata = d.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? ToolArguments.TagsOf(m, where + ".metadata") : null;
+            documents.Add(new MemoryDocument(id, text, source, metadata));
+        }
+
+        return documents;
+    }
+
+    private static JsonElement BuildSchema(RefineMemoryToolOptions options)
+    {
+        var document = new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["properties"] = new Dictionary<string, object>
+            {
+                ["id"] = new { type = "string", description = "A stable id; ingesting the same id again replaces the document." },
+                ["text"] = new { type = "string" },
+                ["source"] = new { type = "string", description = "Where it came from (URL, file), returned as the citation." },
+                ["metadata"] = new { type = "object", additionalProperties = new { type = "string" } },
+            },
+            ["required"] = new[] { "id", "text" },
+        };
+        var properties = new Dictionary<string, object>
+        {
+            ["collection"] = new { type = "string", description = "The collection to store into (created if missing)." },
+            ["documents"] = new { type = "array", items = document, minItems = 1 },
+        };
+        if (options.AllowPathIngest)
+        {
+            properties["path"] = new { type = "string", description = "A .txt, .md or .jsonl file, or a folder of them, on the server's machine." };
+        }
+
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = options.DefaultCollection is null ? new[] { "collection" } : Array.Empty<string>(),
+            ["additionalProperties"] = false,
+        });
+    }
+}

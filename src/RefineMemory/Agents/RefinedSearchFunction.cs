@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using RefineMemory.Search;
+
+namespace RefineMemory.Agents;
+
+/// <summary>
+/// The refined search as an <see cref="AIFunction"/>: a model calls it with a query and gets compact JSON
+/// back, each result carrying its citation (chunk id, document id, source) and its rank before refinement.
+/// </summary>
+public sealed class RefinedSearchFunction : AIFunction
+{
+    private readonly RefinedSearch _search;
+    private readonly RefineMemoryToolOptions _options;
+    private readonly JsonElement _schema;
+
+    public RefinedSearchFunction(RefinedSearch search, RefineMemoryToolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        _options = options ?? new RefineMemoryToolOptions();
+        _options.Validate();
+        _search = search;
+        _schema = BuildSchema(_options);
+    }
+
+    public override string Name => _options.SearchName;
+
+    public override string Description =>
+        "Searches the memory for passages relevant to a query. Results are re-ranked after an LLM judges a sample " +
+        "of candidates, so they fit the query's intent more closely than plain similarity. Returns JSON: results " +
+        "best first with id, document, source (cite these), score and text.";
+
+    public override JsonElement JsonSchema => _schema;
+
+    protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        string query = ToolArguments.String(arguments, "query", required: true)!;
+        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
+        var options = new SearchOptions
+        {
+            Top = ToolArguments.Int(arguments, "top", 1, _options.MaxTop),
+            Refine = ToolArguments.Bool(arguments, "refine"),
+            Instruction = ToolArguments.String(arguments, "instruction", required: false),
+            Filter = ToolArguments.Tags(arguments, "filter"),
+        };
+        var result = await _search.SearchAsync(collection, query, options, cancellationToken).ConfigureAwait(false);
+        return ToJson(result, _options.MaxTextChars);
+    }
+
+    /// <summary>The compact JSON a model receives for <paramref name="result"/>.</summary>
+    public static JsonElement ToJson(RefinedSearchResult result, int maxTextChars = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", result.Collection);
+            w.WriteString("query", result.Query);
+            w.WriteBoolean("refined", result.Diagnostics.Refined);
+            if (result.Diagnostics.SkippedReason is { } reason)
+            {
+                w.WriteString("note", reason);
+            }
+            else
+            {
+                w.WriteNumber("judged", result.Diagnostics.Judged.Count(j => j.Score.HasValue));
+            }
+
+            w.WriteStartArray("results");
+            foreach (var hit in result.Hits)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("rank", hit.Rank);
+                w.WriteNumber("rank_before", hit.RankBefore);
+                w.WriteString("id", hit.Id);
+                w.WriteString("document", hit.DocumentId);
+                if (hit.Source is not null)
+                {
+                    w.WriteString("source", hit.Source);
+                }
+
+                w.WriteNumber("score", Math.Round(hit.Score, 4));
+                w.WriteString("text", hit.Text.Length <= maxTextChars ? hit.Text : string.Concat(hit.Text.AsSpan(0, maxTextChars - 1), "…"));
+                if (hit.Metadata.Count > 0)
+                {
+                    w.WriteStartObject("metadata");
+                    foreach (var (k, v) in hit.Metadata)
+                    {
+                        w.WriteString(k, v);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteString("elapsed_ms", result.Diagnostics.TotalTime.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+    }
+
+    private static JsonElement BuildSchema(RefineMemoryToolOptions options)
+    {
+        var properties = new Dictionary<string, object>
+        {
+            ["query"] = new { type = "string", description = "What to look for, in natural language." },
+            ["collection"] = new { type = "string", description = options.DefaultCollection is null ? "The collection to search." : $"The collection to search (default '{options.DefaultCollection}')." },
+            ["top"] = new { type = "integer", minimum = 1, maximum = options.MaxTop, description = "How many results to return (default 10)." },
+            ["refine"] = new { type = "boolean", description = "Whether to refine with LLM feedback (default true); false is faster." },
+            ["instruction"] = new { type = "string", description = "Optional task instruction defining relevance, e.g. 'Given a question, find passages that answer it.'" },
+            ["filter"] = new { type = "object", additionalProperties = new { type = "string" }, description = "Optional metadata tags every result must have, e.g. {\"lang\": \"en\"}." },
+        };
+        string[] required = options.DefaultCollection is null ? ["query", "collection"] : ["query"];
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = required,
+            ["additionalProperties"] = false,
+        });
+    }
+}

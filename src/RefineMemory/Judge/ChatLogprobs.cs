@@ -1,0 +1,83 @@
+using System.Collections;
+using Microsoft.Extensions.AI;
+
+namespace RefineMemory.Judge;
+
+/// <summary>
+/// How token log probabilities travel through <see cref="IChatClient"/>, which has no first-class slot for them.
+/// <list type="bullet">
+/// <item>Request: <see cref="ChatOptions.AdditionalProperties"/>[<see cref="TopLogprobsRequestKey"/>] = top count (int),
+/// understood by the RefineMemory OpenAI-compatible client; other clients need the provider's raw options
+/// through <see cref="ChatOptions.RawRepresentationFactory"/> (see <c>ChatRelevanceJudgeOptions.RawRepresentationFactory</c>).</item>
+/// <item>Response: <see cref="ChatResponse.AdditionalProperties"/>[<see cref="ResponseKey"/>] holds a list of
+/// <see cref="GeneratedTokenLogprobs"/>. As a fallback the reader also understands
+/// [<see cref="OpenAIResponseKey"/>], where Microsoft.Extensions.AI.OpenAI puts the OpenAI SDK's
+/// <c>ChatTokenLogProbabilityDetails</c> list (read by their public Token/LogProbability/TopLogProbabilities properties).</item>
+/// </list>
+/// </summary>
+public static class ChatLogprobs
+{
+    /// <summary>Request key: the number of top alternatives wanted per generated token.</summary>
+    public const string TopLogprobsRequestKey = "RefineMemory.TopLogprobs";
+
+    /// <summary>Response key holding <see cref="IReadOnlyList{T}"/> of <see cref="GeneratedTokenLogprobs"/>.</summary>
+    public const string ResponseKey = "RefineMemory.TokenLogprobs";
+
+    /// <summary>The key Microsoft.Extensions.AI.OpenAI uses for the SDK's content-token logprobs.</summary>
+    public const string OpenAIResponseKey = "ContentTokenLogProbabilities";
+
+    /// <summary>The logprobs of <paramref name="response"/>, or <c>null</c> when it carries none.</summary>
+    public static IReadOnlyList<GeneratedTokenLogprobs>? Read(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var props = response.AdditionalProperties;
+        if (props is null)
+        {
+            return null;
+        }
+
+        if (props.TryGetValue(ResponseKey, out object? ours) && ours is IReadOnlyList<GeneratedTokenLogprobs> list)
+        {
+            return list.Count > 0 ? list : null;
+        }
+
+        return props.TryGetValue(OpenAIResponseKey, out object? sdk) && sdk is IEnumerable items ? ReadByShape(items) : null;
+    }
+
+    private static List<GeneratedTokenLogprobs>? ReadByShape(IEnumerable items)
+    {
+        var result = new List<GeneratedTokenLogprobs>();
+        foreach (object? item in items)
+        {
+            if (item is null || !TryTokenAndLogprob(item, out string token, out double logprob))
+            {
+                return null;
+            }
+
+            var alternatives = new List<TokenLogprob>();
+            if (item.GetType().GetProperty("TopLogProbabilities")?.GetValue(item) is IEnumerable tops)
+            {
+                foreach (object? top in tops)
+                {
+                    if (top is not null && TryTokenAndLogprob(top, out string t, out double lp))
+                    {
+                        alternatives.Add(new TokenLogprob(t, lp));
+                    }
+                }
+            }
+
+            result.Add(new GeneratedTokenLogprobs(token, logprob, alternatives));
+        }
+
+        return result.Count > 0 ? result : null;
+    }
+
+    private static bool TryTokenAndLogprob(object item, out string token, out double logprob)
+    {
+        var type = item.GetType();
+        token = type.GetProperty("Token")?.GetValue(item) as string ?? string.Empty;
+        object? lp = type.GetProperty("LogProbability")?.GetValue(item);
+        logprob = lp switch { float f => f, double d => d, _ => double.NaN };
+        return token.Length > 0 && !double.IsNaN(logprob);
+    }
+}

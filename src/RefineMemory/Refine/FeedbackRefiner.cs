@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using RefineMemory.Judge;
+
+namespace RefineMemory.Refine;
+
+/// <summary>
+/// Steps 2 and 3 of a refined search: judge a feedback sample, drop the documents the judge could not
+/// score, and refine the query vector against the rest. With fewer than
+/// <see cref="RefinementOptions.MinimumJudged"/> scored documents the query is left unrefined and the
+/// outcome says why. Choosing the sample (see <see cref="FeedbackSampler"/>) is the caller's job, because
+/// only the caller knows the ranking.
+/// </summary>
+public sealed class FeedbackRefiner
+{
+    private readonly IRelevanceJudge _judge;
+    private readonly RefinementOptions _options;
+
+    public FeedbackRefiner(IRelevanceJudge judge, RefinementOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(judge);
+        _judge = judge;
+        _options = options ?? new RefinementOptions();
+        _options.Validate();
+    }
+
+    /// <summary>The options in effect.</summary>
+    public RefinementOptions Options => _options;
+
+    /// <summary>Judges <paramref name="sample"/> for <paramref name="query"/> and refines <paramref name="queryVector"/>.</summary>
+    /// <param name="query">The query text as the user wrote it (the judge sees this).</param>
+    /// <param name="instruction">The task instruction (the judge sees this too), or <c>null</c>.</param>
+    /// <param name="queryVector">The query embedding to refine.</param>
+    /// <param name="sample">The feedback documents; each vector must have the query's dimension.</param>
+    /// <param name="options">Per-call settings; <c>null</c> uses the refiner's.</param>
+    /// <param name="cancellationToken">Cancels judging and optimisation.</param>
+    public async Task<FeedbackOutcome> RefineAsync(
+        string query,
+        string? instruction,
+        ReadOnlyMemory<float> queryVector,
+        IReadOnlyList<FeedbackCandidate> sample,
+        RefinementOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        ArgumentNullException.ThrowIfNull(sample);
+        options ??= _options;
+        options.Validate();
+        int d = queryVector.Length;
+        if (d == 0)
+        {
+            throw new ArgumentException("The query vector is empty.", nameof(queryVector));
+        }
+
+        foreach (var c in sample)
+        {
+            if (c.Vector.Length != d)
+            {
+                throw new DimensionMismatchException($"feedback document '{c.Id}'", d, c.Vector.Length);
+            }
+        }
+
+        var judgeTimer = Stopwatch.StartNew();
+        var documents = sample.Select(c => new JudgeDocument(c.Id, c.Text)).ToArray();
+        JudgeResult judged = documents.Length == 0
+            ? new JudgeResult([])
+            : await _judge.JudgeAsync(new JudgeRequest(query, documents, instruction), cancellationToken).ConfigureAwait(false);
+        judgeTimer.Stop();
+
+        if (judged.Judgments.Count != sample.Count)
+        {
+            throw new InvalidOperationException($"The judge returned {judged.Judgments.Count} judgments for {sample.Count} documents.");
+        }
+
+        var kept = new List<int>(sample.Count);
+        for (int i = 0; i < sample.Count; i++)
+        {
+            if (judged.Judgments[i].Succeeded)
+            {
+                kept.Add(i);
+            }
+        }
+
+        if (kept.Count < options.MinimumJudged)
+        {
+            string reason = $"only {kept.Count} of {sample.Count} feedback documents were judged successfully; refinement needs at least {options.MinimumJudged}";
+            return new FeedbackOutcome(queryVector.ToArray(), null, judged, reason, judgeTimer.Elapsed, TimeSpan.Zero);
+        }
+
+        var vectors = new float[kept.Count * d];
+        var scores = new float[kept.Count];
+        var ids = new string[kept.Count];
+        for (int k = 0; k < kept.Count; k++)
+        {
+            var c = sample[kept[k]];
+            c.Vector.Span.CopyTo(vectors.AsSpan(k * d, d));
+            scores[k] = judged.Judgments[kept[k]].Score!.Value;
+            ids[k] = c.Id;
+        }
+
+        var optimiseTimer = Stopwatch.StartNew();
+        var refinement = QueryRefiner.Refine(queryVector.Span, vectors, scores, ids, options, cancellationToken);
+        optimiseTimer.Stop();
+        return new FeedbackOutcome(refinement.RefinedQuery, refinement, judged, null, judgeTimer.Elapsed, optimiseTimer.Elapsed);
+    }
+}

@@ -1,0 +1,16 @@
+namespace RefineMemory.Search;
+
+/// <summary>
+/// One result: the chunk, its cosine to the refined query (<see cref="Score"/>) and to the original one
+/// (<see cref="ScoreBefore"/>), and its 1-based rank after and before refinement among the chunks that pass the filter.
+/// </summary>
+public sealed record RefinedSearchHit(
+    string Id,
+    string DocumentId,
+    string Text,
+    string? Source,
+    IReadOnlyDictionary<string, string> Metadata,
+    float Score,
+    float ScoreBefore,
+    int Rank,
+    int RankBefore);

@@ -1,0 +1,43 @@
+using RefineMemory.Judge;
+
+namespace RefineMemory.Search;
+
+/// <summary>What a refined search did and what each stage cost.</summary>
+public sealed class SearchDiagnostics
+{
+    public TimeSpan EmbedTime { get; init; }
+
+    public TimeSpan RetrieveTime { get; init; }
+
+    public TimeSpan JudgeTime { get; init; }
+
+    public TimeSpan OptimiseTime { get; init; }
+
+    public TimeSpan RescoreTime { get; init; }
+
+    public TimeSpan TotalTime { get; init; }
+
+    /// <summary>Whether the query vector was refined.</summary>
+    public bool Refined { get; init; }
+
+    /// <summary>Why refinement did not run (disabled, too few judgments), or <c>null</c>.</summary>
+    public string? SkippedReason { get; init; }
+
+    /// <summary>Chunks that passed the filter and were ranked.</summary>
+    public int Candidates { get; init; }
+
+    /// <summary>Every document sent to the judge, in sample order, with its score or failure.</summary>
+    public IReadOnlyList<JudgedChunk> Judged { get; init; } = [];
+
+    /// <summary>The loss before each Adam step (empty when not refined).</summary>
+    public IReadOnlyList<double> Loss { get; init; } = [];
+
+    /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
+    public JudgeDiagnostics? Judge { get; init; }
+}
+
+/// <summary>
+/// A judged chunk: its judge score (or the failure that removed it from the feedback set) and its cosine
+/// to the query before and after refinement (<see cref="CosineAfter"/> is <c>null</c> when it was not refined against).
+/// </summary>
+public sealed record JudgedChunk(string Id, int RankBefore, float? Score, string? Failure, float CosineBefore, float? CosineAfter);

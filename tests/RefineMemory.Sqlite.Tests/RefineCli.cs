@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using RefineMemory.Testing;
+
+namespace RefineMemory.Sqlite.Tests;
+
+/// <summary>Where the built <c>refine</c> CLI is, and the environment that points it at a loopback model server.</summary>
+internal static class RefineCli
+{
+    public static string DllPath
+    {
+        get
+        {
+            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            string path = Path.Combine(RepoPaths.Root, "src", "RefineMemory.Cli", "bin", configuration, "net10.0", "refine.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"The CLI is not built at '{path}' (the test project builds it through its ProjectReference).", path);
+        }
+    }
+
+    public static Dictionary<string, string?> LoopbackEnvironment(Uri baseUri) => new()
+    {
+        ["REFINE_CHAT_ENDPOINT"] = baseUri.ToString(),
+        ["REFINE_CHAT_MODEL"] = "loopback-judge",
+        ["REFINE_CHAT_API_KEY"] = "test-key",
+        ["REFINE_EMBEDDING_ENDPOINT"] = baseUri.ToString(),
+        ["REFINE_EMBEDDING_MODEL"] = "loopback-embedding",
+        ["REFINE_MEMORY_DB"] = null,
+    };
+
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(DllPath);
+        foreach (string a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in environment)
+        {
+            info.Environment[k] = v;
+        }
+
+        return Process.Start(info)!;
+    }
+}
