@@ -29,6 +29,8 @@ bench: build
 fixtures:
 	/usr/bin/python3 eng/fixtures/make_refinement_fixtures.py
 	/usr/bin/python3 eng/fixtures/make_metric_fixtures.py
+	/usr/bin/python3 eng/fixtures/onnx/make_tokenizer_fixtures.py
+	/usr/bin/python3 eng/fixtures/onnx/make_model_fixtures.py
 
 clean:
 	$(DOTNET) clean RefineMemory.sln --nologo -v quiet

@@ -16,7 +16,7 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Embedding model (use-lite).", DefaultValueFactory = _ => EmbedderFactory.DefaultModel };
+        var model = new Option<string>("--model") { Description = "Embedding model: use-lite (the embedded default) or onnx:DIR (an ONNX export with vocab.txt or tokenizer.json in DIR).", DefaultValueFactory = _ => EmbedderFactory.DefaultModel };
         var input = new Option<FileInfo>("--input") { Description = "UTF-8 text file, one text per line.", Required = true };
         var output = new Option<FileInfo?>("--output") { Description = "Where to write the vectors, one JSON array per line (default: stdout)." };
         var command = new Command("embed", "Embed texts, one per line, into JSON vectors (works offline after set-up).");

@@ -16,9 +16,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly BertSession _session;
     private readonly int _batchSize;
     private readonly int _outputRank;
+    private readonly IProgress<int>? _progress;
 
-    private OnnxEmbeddingGenerator(BertSession session, BertTokenizer tokenizer, EmbeddingPooling pooling, bool normalize, int maxLength, int batchSize, int dimension, string modelId)
+    private OnnxEmbeddingGenerator(BertSession session, BertTokenizer tokenizer, EmbeddingPooling pooling, bool normalize, int maxLength, int batchSize, int dimension, string modelId, IProgress<int>? progress)
     {
+        _progress = progress;
         _session = session;
         Tokenizer = tokenizer;
         Pooling = pooling;
@@ -80,7 +82,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             }
 
             return new OnnxEmbeddingGenerator(new BertSession(session, output.Name), tokenizer, pooling, normalize, maxLength,
-                options.BatchSize, (int)output.Shape[^1], Path.GetFileName(dir));
+                options.BatchSize, (int)output.Shape[^1], Path.GetFileName(dir), options.Progress);
         }
         catch
         {
@@ -151,6 +153,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
                 vectors[order[k]] = vector;
             }
+
+            _progress?.Report(end);
         }
 
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = Metadata.DefaultModelId }))

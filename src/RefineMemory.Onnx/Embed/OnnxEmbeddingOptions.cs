@@ -17,6 +17,9 @@ public sealed class OnnxEmbeddingOptions
     /// <summary>Texts per model run (padded to the batch's longest); default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
+    /// <summary>Receives the number of texts embedded so far after each batch (optional).</summary>
+    public IProgress<int>? Progress { get; set; }
+
     /// <summary>The ONNX file inside the folder; default <c>model.onnx</c>, else <c>onnx/model.onnx</c>.</summary>
     public string? ModelFile { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RefineMemory.Onnx.Native;
@@ -10,8 +11,9 @@ public sealed unsafe class OnnxSession : IDisposable
 {
     private readonly OnnxRuntimeLibrary.Loaded _ort;
     private readonly OrtHandle _session;
-    private readonly nint[] _inputNames;
-    private readonly nint[] _outputNames;
+    // UTF-8, NUL-terminated names on the pinned object heap: they never move and live as long as the session object.
+    private readonly byte[][] _inputNames;
+    private readonly byte[][] _outputNames;
 
     private OnnxSession(OnnxRuntimeLibrary.Loaded ort, OrtHandle session, string modelPath)
     {
@@ -20,8 +22,8 @@ public sealed unsafe class OnnxSession : IDisposable
         ModelPath = modelPath;
         Inputs = ReadNodes(isInput: true);
         Outputs = ReadNodes(isInput: false);
-        _inputNames = Inputs.Select(n => Marshal.StringToCoTaskMemUTF8(n.Name)).ToArray();
-        _outputNames = Outputs.Select(n => Marshal.StringToCoTaskMemUTF8(n.Name)).ToArray();
+        _inputNames = Inputs.Select(n => PinnedUtf8(n.Name)).ToArray();
+        _outputNames = Outputs.Select(n => PinnedUtf8(n.Name)).ToArray();
     }
 
     public string ModelPath { get; }
@@ -93,7 +95,7 @@ public sealed unsafe class OnnxSession : IDisposable
             _session.DangerousAddRef(ref addedRef);
             for (int i = 0; i < inputs.Count; i++)
             {
-                inputNamePtrs[i] = _inputNames[inputIndex[i]];
+                inputNamePtrs[i] = Address(_inputNames[inputIndex[i]]);
                 pins[i] = GCHandle.Alloc(inputs[i].Data, GCHandleType.Pinned);
                 valueHandles[i] = CreateTensor(inputs[i], pins[i].AddrOfPinnedObject());
                 values[i] = valueHandles[i]!.DangerousGetHandle();
@@ -101,7 +103,7 @@ public sealed unsafe class OnnxSession : IDisposable
 
             for (int i = 0; i < outputIndex.Length; i++)
             {
-                outputNamePtrs[i] = _outputNames[outputIndex[i]];
+                outputNamePtrs[i] = Address(_outputNames[outputIndex[i]]);
             }
 
             nint runOptionsPtr = nint.Zero;
@@ -172,19 +174,18 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_session.IsClosed)
-        {
-            return;
-        }
+    /// <summary>Releases the native session (after any run in progress has finished with it).</summary>
+    public void Dispose() => _session.Dispose();
 
-        _session.Dispose();
-        foreach (nint p in _inputNames.Concat(_outputNames))
-        {
-            Marshal.FreeCoTaskMem(p);
-        }
+    private static byte[] PinnedUtf8(string text)
+    {
+        int length = System.Text.Encoding.UTF8.GetByteCount(text);
+        var bytes = GC.AllocateArray<byte>(length + 1, pinned: true);
+        System.Text.Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
     }
+
+    private static nint Address(byte[] pinned) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     private static OrtHandle CreateOptions(OnnxRuntimeLibrary.Loaded ort, OnnxSessionOptions options)
     {

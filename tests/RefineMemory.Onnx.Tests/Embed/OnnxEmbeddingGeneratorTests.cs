@@ -69,6 +69,16 @@ public sealed class OnnxEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void Progress_reports_texts_done_after_each_batch()
+    {
+        var reports = new List<int>();
+        var progress = new SyncProgress(reports.Add);
+        using var generator = OnnxEmbeddingGenerator.FromModelDirectory(OnnxFixtures.Embedder, new OnnxEmbeddingOptions { BatchSize = 4, Progress = progress });
+        generator.Generate(Cases.Value.Take(10).Select(c => c.Text).ToArray());
+        Assert.Equal([4, 8, 10], reports);
+    }
+
+    [Fact]
     public void Batch_size_does_not_change_the_vectors()
     {
         var texts = Cases.Value.Select(c => c.Text).ToArray();
@@ -146,6 +156,11 @@ public sealed class OnnxEmbeddingGeneratorTests
     }
 
     private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => v.GetSingle()).ToArray();
+
+    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
 
     private sealed record Case(string Text, int[] Ids, float[] Mean, float[] Cls, float[] MeanUnnormalised);
 }
