@@ -31,7 +31,11 @@ public sealed class ReportTests
         Assert.False(methods.TryGetProperty("hyde", out _));
         var gain = methods.GetProperty("refined").GetProperty("mapVersusBaseline");
         Assert.Equal(2, gain.GetProperty("relativeGainCi").GetArrayLength());
-        Assert.Equal(160, json.RootElement.GetProperty("judge").GetProperty("feedbackDocuments").GetInt32());
+        var judge = json.RootElement.GetProperty("judge");
+        Assert.Equal(160, judge.GetProperty("feedbackDocuments").GetInt32());
+        Assert.Equal("simulated:0.2", judge.GetProperty("name").GetString());
+        Assert.True(judge.GetProperty("isOracle").GetBoolean());
+        Assert.Single(json.RootElement.EnumerateObject(), p => p.Name == "judge");
 
         string[] csv = File.ReadAllLines(Path.Combine(dir, "per_query.csv"));
         Assert.Equal(9, csv.Length);

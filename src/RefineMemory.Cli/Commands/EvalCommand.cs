@@ -14,14 +14,14 @@ internal static class EvalCommand
     public static Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = "argkp21, argkp21:test, clinc150, clinc150:val, cranfield, pairs:FILE.jsonl|csv, beir:DIR, or a path." };
-        var embedder = new Option<string>("--embedder") { Description = "Embedding model: use-lite.", DefaultValueFactory = _ => "use-lite" };
-        var judge = new Option<string>("--judge") { Description = "gold | simulated:P | chat (REFINE_CHAT_* variables).", DefaultValueFactory = _ => "gold" };
+        var embedder = new Option<string>("--embedder") { Description = "Embedding model: use-lite or onnx:DIR.", DefaultValueFactory = _ => "use-lite" };
+        var judge = new Option<string>("--judge") { Description = "gold | simulated:P | chat (REFINE_CHAT_* variables) | cross-encoder:DIR (ONNX).", DefaultValueFactory = _ => "gold" };
         var queries = new Option<int?>("--queries") { Description = "Evaluate N queries drawn with --seed (default all)." };
         var seed = new Option<int>("--seed") { Description = "Seed of query sampling, simulated judge and bootstrap.", DefaultValueFactory = _ => 42 };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default 1e-4, the paper's)." };
         var steps = new Option<int>("--steps") { Description = "Adam steps (default 100, the paper's).", DefaultValueFactory = _ => 100 };
         var feedback = new Option<int>("--feedback") { Description = "Documents judged per query (default 20, the top ones).", DefaultValueFactory = _ => 20 };
-        var output = new Option<string?>("--out") { Description = "Output folder (default refine-eval/DATASET-JUDGE)." };
+        var output = new Option<string?>("--out") { Description = "Output folder (default artifacts/eval/DATASET-JUDGE)." };
         var noInstruction = new Option<bool>("--no-instruction") { Description = "Embed queries without the task instruction." };
         var noRerank = new Option<bool>("--no-rerank") { Description = "Leave out the rerank-only baseline." };
         var parallel = new Option<int>("--parallel") { Description = "Queries evaluated at once (helps with a remote judge).", DefaultValueFactory = _ => 1 };
@@ -60,7 +60,7 @@ internal static class EvalCommand
             string commandLine = "refine " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             if (parse.GetValue(suite) is { } suiteName)
             {
-                return await EvalSuite.RunAsync(suiteName, settings, parse.GetValue(output) ?? "refine-eval/suite-" + suiteName, console, commandLine, ct);
+                return await EvalSuite.RunAsync(suiteName, settings, parse.GetValue(output) ?? "artifacts/eval/suite-" + suiteName, console, commandLine, ct);
             }
 
             if (string.IsNullOrWhiteSpace(settings.Dataset))
@@ -69,7 +69,12 @@ internal static class EvalCommand
             }
 
             var data = EvalPipeline.LoadDataset(settings);
-            string outDir = parse.GetValue(output) ?? Path.Combine("refine-eval", Safe(data.Name) + "-" + Safe(settings.Judge));
+            if (settings.UseInstructions && settings.Embedder == EmbedderFactory.DefaultModel && data.Queries.Any(q => q.Instruction is not null))
+            {
+                console.MarkupLine("[grey]note: queries are embedded with the paper's instruction template; USE-Lite is not instruction-tuned and scores a stronger baseline with --no-instruction (see docs/evaluation.md).[/]");
+            }
+
+            string outDir = parse.GetValue(output) ?? Path.Combine("artifacts", "eval", Safe(data.Name) + "-" + Safe(settings.Judge));
             var (result, info) = await EvalPipeline.RunAsync(settings, data, console, commandLine, ct);
             EvalPipeline.PrintSummary(console, result);
             foreach (string file in ReportSet.Write(result, info, outDir))

@@ -1,7 +1,9 @@
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
 using RefineMemory.Judge;
+using RefineMemory.Onnx.Judge;
 using RefineMemory.OpenAI;
 
 namespace RefineMemory.Cli.Commands;
@@ -9,11 +11,13 @@ namespace RefineMemory.Cli.Commands;
 /// <summary>
 /// Turns <c>--judge</c> into a judge per query: <c>gold</c> (the labels: an oracle), <c>simulated:P</c> (labels
 /// flipped with probability P: an oracle with errors), <c>chat</c> (the chat model of REFINE_CHAT_ENDPOINT /
-/// REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, scored from yes/no logprobs).
+/// REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, scored from yes/no logprobs), <c>cross-encoder:DIR</c> (an ONNX
+/// cross-encoder run in-process).
 /// </summary>
 internal static class EvalJudgeFactory
 {
-    public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IDisposable? Owned);
+    /// <summary>The judge of each query; <c>Chat</c> is the chat model when the judge uses one (HyDE then uses it too).</summary>
+    public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IChatClient? Chat, IDisposable? Owned = null);
 
     public static Built Create(string spec, EvalDataset dataset, int seed)
     {
@@ -49,7 +53,14 @@ internal static class EvalJudgeFactory
 
         if (lower.StartsWith("cross-encoder:", StringComparison.Ordinal))
         {
-            throw new CliInputException("--judge cross-encoder:DIR is not available in this build yet: the ONNX cross-encoder judge has not been merged.");
+            string directory = spec.Trim()["cross-encoder:".Length..];
+            if (directory.Length == 0)
+            {
+                throw new CliInputException("--judge cross-encoder:DIR needs the folder of an ONNX cross-encoder (model.onnx and its tokenizer files).");
+            }
+
+            var crossEncoder = OnnxCrossEncoderJudge.FromModelDirectory(directory);
+            return new Built(_ => crossEncoder, $"cross-encoder ({Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))})", false, null, crossEncoder);
         }
 
         throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, or cross-encoder:DIR.");

@@ -1,3 +1,4 @@
+using RefineMemory.Embed;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
 using RefineMemory.Evaluation.Reports;
@@ -50,7 +51,6 @@ internal static class EvalPipeline
         try
         {
             var cache = new EmbeddingMatrixCache(s.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory);
-            var runner = new EvaluationRunner(judge.JudgeFor, s.ToOptions());
             EvaluationResult? result = null;
             await console.Progress()
                 .AutoClear(false)
@@ -60,7 +60,16 @@ internal static class EvalPipeline
                 {
                     var embedTask = ctx.AddTask($"embed {dataset.Name} ({s.Embedder})");
                     var queryTask = ctx.AddTask($"evaluate {dataset.Queries.Count} queries ({judge.Description})", autoStart: false, maxValue: dataset.Queries.Count);
-                    using var embedder = EvalEmbedderFactory.Create(s.Embedder);
+                    using var embedder = EmbedderFactory.Create(s.Embedder);
+                    HydeVectorSource? hyde = null;
+                    if (judge.Chat is { } chat)
+                    {
+                        // HyDE runs whenever a chat model is in play: the same model writes the hypothetical passage.
+                        var writer = new HydeQueryWriter(chat, new HydeOptions { Seed = s.Seed });
+                        hyde = async (query, instruction, token) => (await writer.EmbedAsync(query, instruction, embedder, token)).Vector;
+                    }
+
+                    var runner = new EvaluationRunner(judge.JudgeFor, s.ToOptions(), hyde);
                     var (embeddings, _) = await cache.GetOrEmbedAsync(
                         s.Embedder, embedder, dataset, s.UseInstructions,
                         new Progress<EmbeddingProgress>(p => { embedTask.MaxValue = p.Total; embedTask.Value = p.Done; }),
@@ -75,6 +84,7 @@ internal static class EvalPipeline
         }
         finally
         {
+            judge.Chat?.Dispose();
             judge.Owned?.Dispose();
         }
     }
@@ -83,25 +93,24 @@ internal static class EvalPipeline
     public static void PrintSummary(IAnsiConsole console, EvaluationResult result)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("method", "MAP", "ROC-AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI");
+            .AddColumns("method", "MAP", "AUC", "nDCG@10", "R@10", "R@20", "MAP gain", $"{result.Options.Confidence * 100:0}% CI, %");
         foreach (var s in result.Summaries)
         {
             var c = s.MapVersusBaseline;
             table.AddRow(new[] {
-                s.Method, F(s.Map), F(s.Auc), F(s.Ndcg10), F(s.Recall10), F(s.Recall20),
+                s.Method, F3(s.Map), F3(s.Auc), F3(s.Ndcg10), F3(s.Recall10), F3(s.Recall20),
                 c is null ? "" : Percent(c.RelativeGain),
-                c is null ? "" : $"{Percent(c.RelativeLow)}..{Percent(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
-        }
-
-        foreach (var column in table.Columns)
-        {
-            column.NoWrap = true;
+                c is null ? "" : $"{Short(c.RelativeLow)}..{Short(c.RelativeHigh)}" }.Select(x => new Text(x)).ToArray());
         }
 
         console.Write(table);
     }
 
     internal static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string F3(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Short(double v) => double.IsNaN(v) ? "n/a" : (v * 100).ToString("+0.0;-0.0;0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static string Percent(double v) =>
         double.IsNaN(v) ? "n/a" : (v * 100).ToString("+0.0;-0.0;0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";

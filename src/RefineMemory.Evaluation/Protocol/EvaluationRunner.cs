@@ -4,13 +4,15 @@ using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Judge;
 using RefineMemory.Metrics;
 using RefineMemory.Refine;
+using RefineMemory.Rescore;
+using RefineMemory.Retrieve;
 
 namespace RefineMemory.Evaluation.Protocol;
 
 /// <summary>
 /// The paper's protocol, one query at a time: rank the query's pool by cosine (baseline); let the judge score the
 /// feedback sample (default: the top 20); refine the query vector against the judgments and re-rank the whole pool
-/// (refined); move the judged documents to the top by judge score (rerank-only); optionally rank by a HyDE
+/// (refined); move the judged documents to the top by judge score (rerank-only, <see cref="RerankOnly"/>); optionally rank by a HyDE
 /// vector. Every ranking is scored with AP, ROC-AUC, nDCG@10 and recall@10/20 against the pool's labels.
 /// </summary>
 public sealed class EvaluationRunner
@@ -105,7 +107,7 @@ public sealed class EvaluationRunner
         };
         if (_options.IncludeRerank)
         {
-            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores.Compute(baseline, samplePool, outcome.Judgments.Judgments), labels);
+            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, outcome.Judgments.Judgments), labels);
         }
 
         TimeSpan hydeTime = TimeSpan.Zero;
@@ -146,6 +148,29 @@ public sealed class EvaluationRunner
             FirstRelevantBefore = FirstRelevant(order, labels),
             FirstRelevantAfter = FirstRelevant(refinedOrder, labels),
         };
+    }
+
+    /// <summary>
+    /// The rerank-only baseline (<see cref="RerankOnly"/>): judged documents first by judge score, then the failed
+    /// ones, then the rest in cosine order; turned into descending scores for the metrics.
+    /// </summary>
+    private static float[] RerankScores(EvalDataset dataset, EvalQuery query, int[] order, float[] cosines, IReadOnlyList<RelevanceJudgment> judgments)
+    {
+        var ranked = order.Select(p => new SearchHit(dataset.Documents[query.Pool[p]].Id, cosines[p])).ToArray();
+        var positionOf = new Dictionary<string, int>(order.Length, StringComparer.Ordinal);
+        for (int p = 0; p < query.Pool.Count; p++)
+        {
+            positionOf[dataset.Documents[query.Pool[p]].Id] = p;
+        }
+
+        var reranked = RerankOnly.Rerank(ranked, judgments);
+        var scores = new float[order.Length];
+        for (int r = 0; r < reranked.Count; r++)
+        {
+            scores[positionOf[reranked[r].Id]] = reranked.Count - r;
+        }
+
+        return scores;
     }
 
     private static float[] Cosines(DatasetEmbeddings embeddings, EvalQuery query, ReadOnlySpan<float> queryVector)

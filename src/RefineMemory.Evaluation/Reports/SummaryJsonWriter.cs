@@ -25,8 +25,6 @@ public static class SummaryJsonWriter
         w.WriteNumber("pairs", result.Queries.Sum(q => q.PoolSize));
         w.WriteNumber("positives", result.Queries.Sum(q => q.Positives));
         w.WriteString("embedder", info.Embedder);
-        w.WriteString("judge", info.Judge);
-        w.WriteBoolean("judgeIsOracle", info.JudgeIsOracle);
         w.WriteString("command", info.Command);
         w.WriteStartObject("settings");
         w.WriteString("mode", o.Mode.ToString());
@@ -60,6 +58,8 @@ public static class SummaryJsonWriter
 
         var q = result.Queries;
         w.WriteStartObject("judge");
+        w.WriteString("name", info.Judge);
+        w.WriteBoolean("isOracle", info.JudgeIsOracle);
         w.WriteNumber("feedbackDocuments", q.Sum(r => r.FeedbackDocuments));
         w.WriteNumber("failures", q.Sum(r => r.JudgeFailures));
         w.WriteNumber("calls", q.Sum(r => r.JudgeCalls));
