@@ -11,5 +11,3 @@ fi
 dotnet build benchmarks/RefineMemory.Benchmarks -c Release --nologo -v quiet
 dotnet benchmarks/RefineMemory.Benchmarks/bin/Release/net10.0/RefineMemory.Benchmarks.dll \
   --filter '*RefinementBenchmarks*' '*RescoreBenchmarks*' --job short --exporters github "$@"
-cat BenchmarkDotNet.Artifacts/results/*RefinementBenchmarks-report-github.md \
-    BenchmarkDotNet.Artifacts/results/*RescoreBenchmarks-report-github.md
