@@ -11,6 +11,8 @@ namespace AgentSample;
 /// </summary>
 internal static class ToolCallLoop
 {
+    private static readonly JsonSerializerOptions Json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>
     /// Runs at most <paramref name="maxRounds"/> model calls. Returns the model's final response, or null when it was
     /// still calling tools after the last round. <paramref name="messages"/> receives every message of the exchange.
@@ -39,7 +41,7 @@ internal static class ToolCallLoop
             foreach (var call in calls)
             {
                 string output = await InvokeAsync(call, byName, cancellationToken).ConfigureAwait(false);
-                string arguments = call.Arguments is null ? "(unparseable)" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
+                string arguments = call.Arguments is null ? "(unparseable)" : JsonSerializer.Serialize(call.Arguments, Json);
                 await log.WriteLineAsync($"tool {call.Name}({arguments}) -> {Preview(output)}").ConfigureAwait(false);
                 results.Add(new FunctionResultContent(call.CallId, output));
             }
@@ -70,7 +72,7 @@ internal static class ToolCallLoop
                 JsonElement json => json.GetRawText(),
                 string text => text,
                 null => "null",
-                _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
+                _ => JsonSerializer.Serialize(result, Json),
             };
         }
         catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or JsonException)

@@ -9,7 +9,8 @@ namespace RefineMemory.OpenAI;
 /// <summary>Maps function tools, tool choice, tool calls and tool results between Microsoft.Extensions.AI and the OpenAI SDK.</summary>
 internal static class OpenAIToolMapping
 {
-    private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
+    // M.E.AI's defaults (web names, reflection fallback) without indentation: what the model reads costs tokens.
+    private static readonly JsonSerializerOptions Json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
     /// <summary>Adds <paramref name="options"/>' function tools, tool mode and parallel-call flag to <paramref name="result"/>.</summary>
     public static void AddTools(ChatOptions options, ChatCompletionOptions result)
