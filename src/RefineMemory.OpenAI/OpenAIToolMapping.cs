@@ -37,8 +37,9 @@ internal static class OpenAIToolMapping
         result.ToolChoice ??= options.ToolMode switch
         {
             null => null,
+            _ when result.Tools.Count == 0 && options.ToolMode is not RequiredChatToolMode => null, // the API refuses tool_choice without tools
             NoneChatToolMode => ChatToolChoice.CreateNoneChoice(),
-            AutoChatToolMode => result.Tools.Count > 0 ? ChatToolChoice.CreateAutoChoice() : null,
+            AutoChatToolMode => ChatToolChoice.CreateAutoChoice(),
             RequiredChatToolMode { RequiredFunctionName: null } when result.Tools.Count > 0 => ChatToolChoice.CreateRequiredChoice(),
             RequiredChatToolMode { RequiredFunctionName: { } name } when result.Tools.Any(t => t.FunctionName == name) => ChatToolChoice.CreateFunctionChoice(name),
             RequiredChatToolMode { RequiredFunctionName: { } name } => throw new ArgumentException($"ToolMode requires the function '{name}', which is not among ChatOptions.Tools.", nameof(options)),

@@ -54,6 +54,18 @@ public sealed class ToolCallingTests
     }
 
     [Fact]
+    public async Task Without_tools_no_tool_choice_or_parallel_flag_is_sent()
+    {
+        await using var server = await StartAsync();
+        using var client = Client(server);
+
+        await client.GetResponseAsync("hello", new ChatOptions { ToolMode = ChatToolMode.None, AllowMultipleToolCalls = true });
+
+        var body = Assert.Single(server.ChatBodies);
+        Assert.False(body.TryGetProperty("tools", out _) || body.TryGetProperty("tool_choice", out _) || body.TryGetProperty("parallel_tool_calls", out _));
+    }
+
+    [Fact]
     public async Task Tools_the_adapter_cannot_send_fail_before_any_request()
     {
         await using var server = await StartAsync();
