@@ -46,6 +46,8 @@ internal sealed class UseLiteModel
     /// <summary>Embeds <paramref name="texts"/> into <paramref name="output"/> (row i = text i, 512 floats each).</summary>
     public void Embed(IReadOnlyList<string> texts, float[] output, int batchSize, int parallelism, IProgress<int>? progress, CancellationToken cancellationToken)
     {
+        // Fewer texts than batchSize x parallelism: smaller batches, so every core still gets work.
+        batchSize = Math.Clamp((texts.Count + parallelism - 1) / parallelism, 1, batchSize);
         int batches = (texts.Count + batchSize - 1) / batchSize;
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(parallelism, batches)), CancellationToken = cancellationToken };

@@ -13,7 +13,10 @@ public sealed class UseLiteOptions
     /// </summary>
     public string? ModelDirectory { get; set; }
 
-    /// <summary>Texts per forward pass; also the granularity of progress and cancellation. Default 32.</summary>
+    /// <summary>
+    /// Texts per forward pass at most (fewer when that leaves a core idle); also the granularity of progress and
+    /// cancellation. Default 32.
+    /// </summary>
     public int BatchSize { get; set; } = 32;
 
     /// <summary>Batches run at once (threads). Default: <see cref="Environment.ProcessorCount"/>.</summary>

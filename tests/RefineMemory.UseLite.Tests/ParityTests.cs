@@ -61,3 +61,24 @@ public sealed class ParityTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }
+
+/// <summary>Tokenizer cases the reference fixture cannot hold (ill-formed UTF-16 does not survive JSON).</summary>
+public sealed class TokenizerEdgeTests
+{
+    [Fact]
+    public void Lone_surrogates_are_unknown_symbols_not_errors()
+    {
+        var ids = SharedGenerator.Instance.Tokenize("ab\uD800cd\uDC00");
+        Assert.Contains(0, ids);
+        Assert.Equal(SharedGenerator.Instance.Tokenize("ab\uFFFFcd\uFFFF").Count, ids.Count);
+    }
+
+    [Fact]
+    public void Empty_text_has_no_tokens_and_space_is_the_separator_piece()
+    {
+        Assert.Empty(SharedGenerator.Instance.Tokenize(string.Empty));
+        Assert.Equal([30, 30], SharedGenerator.Instance.Tokenize(" "));
+        Assert.Equal("\u2581a\u2581b", Tokenization.UseLiteTokenizer.Prepare("a b"));
+        Assert.Equal("\u2581fi", Tokenization.UseLiteTokenizer.Prepare("\uFB01"));
+    }
+}

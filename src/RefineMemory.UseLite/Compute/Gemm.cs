@@ -6,8 +6,9 @@ namespace RefineMemory.UseLite.Compute;
 
 /// <summary>
 /// C[M, N] = A[M, K] · B + bias, B pre-packed (<see cref="PackedMatrix"/>). A register-tiled kernel (6 rows x 32
-/// columns of accumulators) over K blocks that keep a B panel block in L1; AVX-512 or AVX2 where present, a
-/// TensorPrimitives row-update fallback elsewhere. No allocation.
+/// columns of accumulators) over K blocks that keep a B panel block in L1; AVX-512, AVX2 or 128-bit (NEON/SSE)
+/// vectors, whichever the machine accelerates, with a TensorPrimitives row-update fallback elsewhere. Every path
+/// accumulates with fused multiply-adds in the same k order. No allocation.
 /// </summary>
 internal static class Gemm
 {
@@ -28,7 +29,7 @@ internal static class Gemm
             b.Bias.AsSpan().CopyTo(c.Slice(row * n, n));
         }
 
-        if (!Vector256.IsHardwareAccelerated)
+        if (!Vector128.IsHardwareAccelerated)
         {
             MultiplyPortable(a, m, b, c);
             return;
@@ -66,9 +67,13 @@ internal static class Gemm
             {
                 Tile6Avx512(pa, lda, pb, kc, pc, ldc);
             }
-            else
+            else if (Vector256.IsHardwareAccelerated)
             {
                 Tile6Avx2(pa, lda, pb, kc, pc, ldc);
+            }
+            else
+            {
+                Tile6Vector128(pa, lda, pb, kc, pc, ldc);
             }
         }
     }
@@ -149,6 +154,49 @@ internal static class Gemm
             x00.Store(c0); x01.Store(c0 + 8); x02.Store(c0 + 16); x03.Store(c0 + 24);
             x10.Store(c1); x11.Store(c1 + 8); x12.Store(c1 + 16); x13.Store(c1 + 24);
             x20.Store(c2); x21.Store(c2 + 8); x22.Store(c2 + 16); x23.Store(c2 + 24);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile6Vector128(float* a, int lda, float* b, int kc, float* c, int ldc)
+    {
+        // 32 columns are eight 4-wide vectors; two rows at a time keep 16 accumulators (NEON has 32 registers).
+        for (int pair = 0; pair < 3; pair++)
+        {
+            float* a0 = a + (2 * pair * lda), a1 = a0 + lda;
+            float* c0 = c + (2 * pair * ldc), c1 = c0 + ldc;
+            Vector128<float> x00 = Vector128.Load(c0), x01 = Vector128.Load(c0 + 4), x02 = Vector128.Load(c0 + 8), x03 = Vector128.Load(c0 + 12);
+            Vector128<float> x04 = Vector128.Load(c0 + 16), x05 = Vector128.Load(c0 + 20), x06 = Vector128.Load(c0 + 24), x07 = Vector128.Load(c0 + 28);
+            Vector128<float> x10 = Vector128.Load(c1), x11 = Vector128.Load(c1 + 4), x12 = Vector128.Load(c1 + 8), x13 = Vector128.Load(c1 + 12);
+            Vector128<float> x14 = Vector128.Load(c1 + 16), x15 = Vector128.Load(c1 + 20), x16 = Vector128.Load(c1 + 24), x17 = Vector128.Load(c1 + 28);
+            float* bp = b;
+            for (int kk = 0; kk < kc; kk++)
+            {
+                Vector128<float> s0 = Vector128.Create(a0[kk]);
+                Vector128<float> s1 = Vector128.Create(a1[kk]);
+                Vector128<float> v = Vector128.Load(bp);
+                x00 = Vector128.FusedMultiplyAdd(s0, v, x00); x10 = Vector128.FusedMultiplyAdd(s1, v, x10);
+                v = Vector128.Load(bp + 4);
+                x01 = Vector128.FusedMultiplyAdd(s0, v, x01); x11 = Vector128.FusedMultiplyAdd(s1, v, x11);
+                v = Vector128.Load(bp + 8);
+                x02 = Vector128.FusedMultiplyAdd(s0, v, x02); x12 = Vector128.FusedMultiplyAdd(s1, v, x12);
+                v = Vector128.Load(bp + 12);
+                x03 = Vector128.FusedMultiplyAdd(s0, v, x03); x13 = Vector128.FusedMultiplyAdd(s1, v, x13);
+                v = Vector128.Load(bp + 16);
+                x04 = Vector128.FusedMultiplyAdd(s0, v, x04); x14 = Vector128.FusedMultiplyAdd(s1, v, x14);
+                v = Vector128.Load(bp + 20);
+                x05 = Vector128.FusedMultiplyAdd(s0, v, x05); x15 = Vector128.FusedMultiplyAdd(s1, v, x15);
+                v = Vector128.Load(bp + 24);
+                x06 = Vector128.FusedMultiplyAdd(s0, v, x06); x16 = Vector128.FusedMultiplyAdd(s1, v, x16);
+                v = Vector128.Load(bp + 28);
+                x07 = Vector128.FusedMultiplyAdd(s0, v, x07); x17 = Vector128.FusedMultiplyAdd(s1, v, x17);
+                bp += PackedMatrix.PanelWidth;
+            }
+
+            x00.Store(c0); x01.Store(c0 + 4); x02.Store(c0 + 8); x03.Store(c0 + 12);
+            x04.Store(c0 + 16); x05.Store(c0 + 20); x06.Store(c0 + 24); x07.Store(c0 + 28);
+            x10.Store(c1); x11.Store(c1 + 4); x12.Store(c1 + 8); x13.Store(c1 + 12);
+            x14.Store(c1 + 16); x15.Store(c1 + 20); x16.Store(c1 + 24); x17.Store(c1 + 28);
         }
     }
 

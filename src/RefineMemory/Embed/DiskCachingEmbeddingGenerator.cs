@@ -157,8 +157,9 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         {
             bytes = File.ReadAllBytes(EntryPath(folder, key));
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (IOException)
         {
+            // Absent, or (on Windows) being replaced by a concurrent writer: a miss; the entry is recomputed.
             return null;
         }
 
