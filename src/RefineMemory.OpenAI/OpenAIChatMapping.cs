@@ -6,7 +6,7 @@ using Sdk = OpenAI.Chat;
 
 namespace RefineMemory.OpenAI;
 
-/// <summary>Maps Microsoft.Extensions.AI chat types to the OpenAI SDK and back (text and images; no tools).</summary>
+/// <summary>Maps Microsoft.Extensions.AI chat types to the OpenAI SDK and back (text, images and function tools).</summary>
 internal static class OpenAIChatMapping
 {
     public static List<Sdk.ChatMessage> ToSdkMessages(IEnumerable<AI.ChatMessage> messages, ChatOptions? options)
@@ -20,7 +20,13 @@ internal static class OpenAIChatMapping
         foreach (var message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            var parts = message.Contents.Select(ToPart).ToList();
+            if (message.Role == ChatRole.Tool)
+            {
+                result.AddRange(OpenAIToolMapping.ToToolMessages(message));
+                continue;
+            }
+
+            var parts = message.Contents.Where(c => c is not FunctionCallContent).Select(ToPart).ToList();
             if (message.Role == ChatRole.System)
             {
                 result.Add(new SystemChatMessage(parts));
@@ -31,11 +37,11 @@ internal static class OpenAIChatMapping
             }
             else if (message.Role == ChatRole.Assistant)
             {
-                result.Add(new AssistantChatMessage(parts));
+                result.Add(ToAssistantMessage(message, parts));
             }
             else
             {
-                throw new NotSupportedException($"Messages with role '{message.Role}' are not supported by OpenAICompatibleChatClient (text and images only, no tools).");
+                throw new NotSupportedException($"Messages with role '{message.Role}' are not supported by OpenAICompatibleChatClient (system, user, assistant and tool only).");
             }
         }
 
@@ -50,11 +56,7 @@ internal static class OpenAIChatMapping
             return result;
         }
 
-        if (options.Tools is { Count: > 0 })
-        {
-            throw new NotSupportedException("Tools are not supported by OpenAICompatibleChatClient.");
-        }
-
+        OpenAIToolMapping.AddTools(options, result);
         result.MaxOutputTokenCount ??= options.MaxOutputTokens;
         result.Temperature ??= options.Temperature;
         result.TopP ??= options.TopP;
@@ -100,7 +102,14 @@ internal static class OpenAIChatMapping
             throw new ModelCallException(ModelCallFailureKind.MalformedResponse, "The response had no choices.", ex);
         }
 
-        var response = new ChatResponse(new AI.ChatMessage(ChatRole.Assistant, text) { MessageId = completion.Id, RawRepresentation = completion })
+        var contents = new List<AIContent>();
+        if (text.Length > 0 || completion.ToolCalls.Count == 0)
+        {
+            contents.Add(new TextContent(text));
+        }
+
+        contents.AddRange(OpenAIToolMapping.ToFunctionCalls(completion.ToolCalls));
+        var response = new ChatResponse(new AI.ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id, RawRepresentation = completion })
         {
             ResponseId = completion.Id,
             ModelId = completion.Model,
@@ -174,11 +183,29 @@ internal static class OpenAIChatMapping
         _ => null,
     };
 
+    private static AssistantChatMessage ToAssistantMessage(AI.ChatMessage message, List<ChatMessageContentPart> parts)
+    {
+        var calls = message.Contents.OfType<FunctionCallContent>().Select(OpenAIToolMapping.ToSdkCall).ToList();
+        if (calls.Count == 0)
+        {
+            return new AssistantChatMessage(parts);
+        }
+
+        // The API takes "content": null beside tool calls; text the model said before calling is kept.
+        var assistant = new AssistantChatMessage(calls);
+        foreach (var part in parts)
+        {
+            assistant.Content.Add(part);
+        }
+
+        return assistant;
+    }
+
     private static ChatMessageContentPart ToPart(AIContent content) => content switch
     {
         TextContent text => ChatMessageContentPart.CreateTextPart(text.Text),
         DataContent data when data.HasTopLevelMediaType("image") => ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType),
         UriContent uri when uri.HasTopLevelMediaType("image") => ChatMessageContentPart.CreateImagePart(uri.Uri),
-        _ => throw new NotSupportedException($"Content of type {content.GetType().Name} is not supported by OpenAICompatibleChatClient (text and images only)."),
+        _ => throw new NotSupportedException($"Content of type {content.GetType().Name} is not supported by OpenAICompatibleChatClient (text, images, function calls and, in tool messages, function results)."),
     };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
@@ -9,7 +10,16 @@ namespace RefineMemory.OpenAI;
 
 /// <summary>
 /// An <see cref="IChatClient"/> for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI v1,
-/// Ollama, vLLM, LiteLLM), over the OpenAI SDK. Text and image content; no tools.
+/// Ollama, vLLM, LiteLLM), over the OpenAI SDK. Text and image content, and function tools.
+/// <para>Tools: every <see cref="AIFunctionDeclaration"/> in <see cref="ChatOptions.Tools"/> is sent as a function
+/// tool (name, description, JSON schema); <see cref="ChatOptions.ToolMode"/> becomes <c>tool_choice</c> and
+/// <see cref="ChatOptions.AllowMultipleToolCalls"/> <c>parallel_tool_calls</c>. The model's calls come back as
+/// <see cref="FunctionCallContent"/> (arguments parsed into <see cref="JsonElement"/> values; unparseable arguments
+/// set <see cref="FunctionCallContent.Exception"/> and keep the raw text under <see cref="RawArgumentsKey"/>).
+/// Assistant messages with <see cref="FunctionCallContent"/> and <see cref="ChatRole.Tool"/> messages with
+/// <see cref="FunctionResultContent"/> are sent back as tool calls and tool messages. This client does not invoke
+/// functions itself: the caller runs its own loop. When streaming, the calls arrive whole in one last update after
+/// the stream ends.</para>
 /// <para>Logprobs: requested when <see cref="ChatOptions.AdditionalProperties"/> has
 /// <see cref="Judge.ChatLogprobs.TopLogprobsRequestKey"/> (or through a raw <see cref="ChatCompletionOptions"/>), and
 /// returned in <see cref="ChatResponse.AdditionalProperties"/> under <see cref="Judge.ChatLogprobs.ResponseKey"/>
@@ -20,6 +30,9 @@ namespace RefineMemory.OpenAI;
 /// </summary>
 public sealed class OpenAICompatibleChatClient : IChatClient
 {
+    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key of a call's raw argument text when it did not parse.</summary>
+    public const string RawArgumentsKey = "openai.raw_arguments";
+
     private readonly OpenAIClient _client;
     private readonly ChatModelSettings _settings;
     private readonly ConcurrentDictionary<string, ChatClient> _byModel = new(StringComparer.Ordinal);
@@ -61,27 +74,49 @@ public sealed class OpenAICompatibleChatClient : IChatClient
         var sdkOptions = OpenAIChatMapping.ToSdkOptions(options, this);
         string model = options?.ModelId ?? _settings.Model;
         var updates = ClientFor(model).CompleteChatStreamingAsync(sdkMessages, sdkOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var toolCalls = new StreamingToolCallAccumulator();
+        StreamingChatCompletionUpdate? last = null;
         await using (updates.ConfigureAwait(false))
         {
             while (true)
             {
-                StreamingChatCompletionUpdate update;
                 try
                 {
                     if (!await updates.MoveNextAsync().ConfigureAwait(false))
                     {
-                        yield break;
+                        break;
                     }
 
-                    update = updates.Current;
+                    last = updates.Current;
+                    toolCalls.Add(last);
                 }
                 catch (Exception ex) when (OpenAIErrors.Map(ex, _settings.Endpoint, model, cancellationToken) is { } mapped)
                 {
                     throw mapped;
                 }
 
-                yield return OpenAIChatMapping.ToUpdate(update);
+                yield return OpenAIChatMapping.ToUpdate(last);
             }
+        }
+
+        if (!toolCalls.IsEmpty)
+        {
+            List<FunctionCallContent> calls;
+            try
+            {
+                calls = toolCalls.Build();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new Judge.ModelCallException(Judge.ModelCallFailureKind.MalformedResponse, $"{_settings.Endpoint} streamed a broken tool call: {ex.Message}", ex);
+            }
+
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [.. calls])
+            {
+                ResponseId = last?.CompletionId,
+                MessageId = last?.CompletionId,
+                ModelId = last?.Model,
+            };
         }
     }
 

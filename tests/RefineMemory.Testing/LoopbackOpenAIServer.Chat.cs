@@ -23,6 +23,7 @@ public sealed partial class LoopbackOpenAIServer
             root.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
             http.Request.Headers.Authorization.FirstOrDefault());
         _chatLog.Enqueue(request);
+        _chatBodies.Enqueue(root.Clone());
 
         if (Latency > TimeSpan.Zero)
         {
@@ -47,6 +48,11 @@ public sealed partial class LoopbackOpenAIServer
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync("{\"id\": \"chatcmpl-broken\", \"choices\": [ {", http.RequestAborted);
                 return;
+        }
+
+        if (await TryWriteScriptedAsync(http, root, request))
+        {
+            return;
         }
 
         var (text, tokens) = Answer(request, fault);

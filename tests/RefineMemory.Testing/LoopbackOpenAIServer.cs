@@ -23,6 +23,7 @@ namespace RefineMemory.Testing;
 /// </list>
 /// Faults are scripted per request by <see cref="Faults"/> (sees the parsed request, including the attempt number
 /// of its prompt) or queued with <see cref="EnqueueFaults"/> (taken by the next chat requests in arrival order).
+/// Agent tests script answers, including tool calls, with <see cref="Script"/> and read what was sent in <see cref="ChatBodies"/>.
 /// </summary>
 public sealed partial class LoopbackOpenAIServer : IAsyncDisposable
 {
