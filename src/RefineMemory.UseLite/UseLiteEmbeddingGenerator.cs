@@ -56,20 +56,7 @@ public sealed class UseLiteEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        string[] texts = [.. values];
-        if (texts.Length == 0)
-        {
-            throw new ArgumentException("no texts to embed: the list is empty.", nameof(values));
-        }
-
-        for (int i = 0; i < texts.Length; i++)
-        {
-            if (texts[i] is null)
-            {
-                throw new ArgumentException($"text {i} is null (use \"\" for an empty text).", nameof(values));
-            }
-        }
+        string[] texts = RefineMemory.Embed.EmbeddingInputs.ToCheckedArray(values);
 
         if (options?.Dimensions is int requested && requested != Dimensions)
         {

@@ -93,16 +93,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var texts = values.ToArray();
-        for (int i = 0; i < texts.Length; i++)
-        {
-            if (texts[i] is null)
-            {
-                throw new ArgumentException($"Text {i} is null.", nameof(values));
-            }
-        }
-
+        var texts = RefineMemory.Embed.EmbeddingInputs.ToCheckedArray(values);
         return Task.FromResult(Generate(texts, cancellationToken));
     }
 
