@@ -113,7 +113,7 @@ internal sealed class IngestWriter
             if (_info is null)
             {
                 int dimension = batch.SelectMany(p => p.Vectors).FirstOrDefault()?.Length
-                    ?? throw new InvalidOperationException("Cannot create a collection from documents without text.");
+                    ?? throw new ArgumentException($"Collection '{_collection}' does not exist yet and none of the documents has text to embed, so its dimension is unknown; nothing was stored.", "documents");
                 string? model = _store.Embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
                 await SqliteMemoryStore.ExecuteAsync(_conn, tx, "INSERT INTO collections (name, dimension, instruction, template, embedding_model, generation) VALUES ($n, $d, $i, $t, $m, 0)", ct,
                     ("$n", _collection), ("$d", dimension), ("$i", _options.Instruction), ("$t", _options.InstructionTemplate), ("$m", model)).ConfigureAwait(false);

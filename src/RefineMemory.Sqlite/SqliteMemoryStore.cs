@@ -117,7 +117,8 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
         _writeLock.Dispose();
         _loadLock.Dispose();
         _initLock.Dispose();

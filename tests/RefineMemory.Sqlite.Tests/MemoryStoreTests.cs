@@ -75,6 +75,17 @@ public sealed class MemoryStoreTests
     }
 
     [Fact]
+    public async Task Creating_a_collection_from_documents_without_text_is_an_argument_error_and_stores_nothing()
+    {
+        using var db = new TempDatabase();
+        using var store = db.Open(new HashingEmbedder());
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => store.IngestAsync("blank", [Doc("a", ""), Doc("b", "   ")]));
+        Assert.Equal("documents", ex.ParamName);
+        Assert.Contains("'blank'", ex.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<CollectionNotFoundException>(() => store.GetCollectionAsync("blank"));
+    }
+
+    [Fact]
     public async Task Ingesting_with_an_embedder_of_another_dimension_fails_and_stores_nothing()
     {
         using var db = new TempDatabase();
