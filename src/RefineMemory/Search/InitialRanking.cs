@@ -54,10 +54,10 @@ internal sealed class InitialRanking
         _snapshot ??= Task.Run(() => ScoreSnapshot.Compute(index, query, null));
 
     /// <summary>The original cosine and 1-based rank of each id.</summary>
-    public async Task<(float Score, int Rank)[]> LocateAsync(ExactVectorIndex index, float[] query, IReadOnlyList<string> ids)
+    public async Task<(float Score, int Rank)[]> LocateAsync(ExactVectorIndex index, float[] query, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         StartSnapshot(index, query);
-        var snapshot = await _snapshot!.ConfigureAwait(false);
+        var snapshot = await _snapshot!.WaitAsync(cancellationToken).ConfigureAwait(false);
         return snapshot.Locate(ids);
     }
 

@@ -84,7 +84,7 @@ public sealed class RefinedSearch
 
         stage.Restart();
         var hits = outcome is { Refined: true }
-            ? await RescoreAsync(col, outcome.QueryVector, queryVector, before, top, filter).ConfigureAwait(false)
+            ? await RescoreAsync(col, outcome.QueryVector, queryVector, before, top, filter, cancellationToken).ConfigureAwait(false)
             : Unrefined(col, before, top);
         var rescoreTime = stage.Elapsed;
 
@@ -165,10 +165,10 @@ public sealed class RefinedSearch
         return hits;
     }
 
-    private static async Task<RefinedSearchHit[]> RescoreAsync(IMemoryCollection col, float[] refined, float[] original, InitialRanking before, int top, Func<string, bool>? filter)
+    private static async Task<RefinedSearchHit[]> RescoreAsync(IMemoryCollection col, float[] refined, float[] original, InitialRanking before, int top, Func<string, bool>? filter, CancellationToken cancellationToken)
     {
         var after = col.Index.Search(refined, top, filter);
-        var located = await before.LocateAsync(col.Index, original, after.Select(h => h.Id).ToArray()).ConfigureAwait(false);
+        var located = await before.LocateAsync(col.Index, original, after.Select(h => h.Id).ToArray(), cancellationToken).ConfigureAwait(false);
         var hits = new RefinedSearchHit[after.Count];
         for (int i = 0; i < after.Count; i++)
         {
