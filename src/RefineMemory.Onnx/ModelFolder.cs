@@ -35,6 +35,6 @@ internal static class ModelFolder
         }
 
         string expected = Path.Combine(directory, "model.onnx");
-        throw new FileNotFoundException($"ONNX model '{expected}' does not exist (nor onnx/model.onnx in that folder).", expected);
+        throw new FileNotFoundException($"ONNX model '{expected}' does not exist (nor onnx/model.onnx in that folder; download a model with `refine models pull NAME`).", expected);
     }
 }

@@ -122,12 +122,14 @@ public sealed class OnnxEmbeddingGeneratorTests
     {
         var missing = Assert.Throws<DirectoryNotFoundException>(() => OnnxEmbeddingGenerator.FromModelDirectory("/no/such/dir"));
         Assert.Contains("/no/such/dir", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("refine models pull", missing.Message, StringComparison.Ordinal);
         string dir = Directory.CreateTempSubdirectory("onnx-empty-").FullName;
         try
         {
             File.Copy(Path.Combine(OnnxFixtures.Embedder, "vocab.txt"), Path.Combine(dir, "vocab.txt"));
             var ex = Assert.Throws<FileNotFoundException>(() => OnnxEmbeddingGenerator.FromModelDirectory(dir));
             Assert.Contains(Path.Combine(dir, "model.onnx"), ex.Message, StringComparison.Ordinal);
+            Assert.Contains("refine models pull", ex.Message, StringComparison.Ordinal);
         }
         finally
         {
