@@ -139,6 +139,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
             streamed.Add(hit.Id);
         }
 
+        Assert.Equal(search.Options.Top, expected.Length);
         Assert.Equal(expected, streamed);
     }
 }
