@@ -74,6 +74,13 @@ public sealed class FeedbackRefiner
         var kept = new List<int>(sample.Count);
         for (int i = 0; i < sample.Count; i++)
         {
+            // Scores are matched to vectors by position; a judge answering out of order would refine towards the wrong documents.
+            if (!string.Equals(judged.Judgments[i].DocumentId, sample[i].Id, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"The judge's judgment {i} is for document '{judged.Judgments[i].DocumentId}' but document {i} of the request is '{sample[i].Id}'; judgments must follow the request's order.");
+            }
+
             if (judged.Judgments[i].Succeeded)
             {
                 kept.Add(i);
