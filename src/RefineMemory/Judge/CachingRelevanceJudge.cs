@@ -65,10 +65,22 @@ public sealed partial class CachingRelevanceJudge : IRelevanceJudge
             var missRequest = new JudgeRequest(request.Query, missIndex.Select(i => request.Documents[i]).ToArray(), request.Instruction);
             var result = await _inner.JudgeAsync(missRequest, cancellationToken).ConfigureAwait(false);
             inner = result.Diagnostics;
+            if (result.Judgments.Count != missIndex.Count)
+            {
+                throw new InvalidOperationException($"The inner judge returned {result.Judgments.Count} judgments for {missIndex.Count} documents; nothing was cached.");
+            }
+
             var fresh = new List<KeyValuePair<JudgeCacheKey, float>>();
             for (int m = 0; m < missIndex.Count; m++)
             {
                 var judgment = result.Judgments[m];
+                // A score stored under another document's key would be served as that document's score from then on.
+                if (!string.Equals(judgment.DocumentId, missRequest.Documents[m].Id, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(
+                        $"The inner judge's judgment {m} is for document '{judgment.DocumentId}' but the request's document {m} is '{missRequest.Documents[m].Id}'; nothing was cached.");
+                }
+
                 judgments[missIndex[m]] = judgment;
                 if (judgment.Score is float s)
                 {

@@ -47,6 +47,24 @@ public sealed class CachingRelevanceJudgeTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => judge.JudgeAsync(new JudgeRequest("q", [new("a", "alpha")]), cts.Token));
     }
 
+    [Fact]
+    public async Task An_inner_judge_answering_out_of_order_fails_and_caches_nothing()
+    {
+        var cache = new InMemoryJudgeCache();
+        var judge = new CachingRelevanceJudge(new ReversingJudge(), cache, Scope);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => judge.JudgeAsync(new JudgeRequest("q", [new("a", "alpha"), new("b", "beta")])));
+
+        Assert.Contains("'b'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, cache.Count);
+    }
+
+    private sealed class ReversingJudge : IRelevanceJudge
+    {
+        public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new JudgeResult(request.Documents.Reverse().Select((d, i) => RelevanceJudgment.Scored(d.Id, i)).ToArray()));
+    }
+
     private sealed class BrokenCache : IJudgeCache
     {
         public Task<IReadOnlyList<float?>> GetManyAsync(IReadOnlyList<JudgeCacheKey> keys, CancellationToken cancellationToken = default) =>
