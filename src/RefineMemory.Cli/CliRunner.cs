@@ -3,8 +3,9 @@ using System.CommandLine;
 namespace RefineMemory.Cli;
 
 /// <summary>
-/// Runs the command tree and turns failures into one clear line on stderr: bad input exits 2,
-/// cancellation 130, anything unexpected 1 (with the exception type, so bugs are recognisable).
+/// Runs the command tree and turns failures into one clear line on stderr: bad input exits 2, a model
+/// endpoint that fails or is not configured exits 3, cancellation 130, anything unexpected 1 (with the
+/// exception type, so bugs are recognisable).
 /// </summary>
 internal static class CliRunner
 {
@@ -31,6 +32,12 @@ internal static class CliRunner
         {
             await Console.Error.WriteLineAsync($"refine: error: {ex.Message}");
             return 2;
+        }
+        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException)
+        {
+            // The endpoint is unreachable, refused the call, or is not configured: the message names which.
+            await Console.Error.WriteLineAsync($"refine: error: {ex.Message}");
+            return 3;
         }
         catch (Exception ex)
         {

@@ -5,7 +5,10 @@ namespace RefineMemory.Cli.Tests;
 /// <summary>Runs the built <c>refine</c> command line as a separate process, as a user would.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string stdin, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string stdin, params string[] args) =>
+        RunWithEnvironmentAsync(stdin, new Dictionary<string, string>(), args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithEnvironmentAsync(string stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "refine.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -16,6 +19,11 @@ internal static class CliProcess
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
