@@ -25,13 +25,7 @@ public sealed class ExactVectorIndex
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Dimension = dimension;
-        _options = options ?? new ExactVectorIndexOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Oversampling, 1, "options.Oversampling");
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinFloatsPerThread, 1, "options.MinFloatsPerThread");
-        if (!Enum.IsDefined(_options.Quantization))
-        {
-            throw new ArgumentOutOfRangeException("options.Quantization", _options.Quantization, "Unknown quantization.");
-        }
+        _options = Validated(options ?? new ExactVectorIndexOptions());
         int capacity = Math.Max(16, _options.InitialCapacity);
         _data = new float[(long)capacity * dimension];
         _ids = new string[capacity];
@@ -40,6 +34,31 @@ public sealed class ExactVectorIndex
             _codes = new sbyte[(long)capacity * dimension];
             _codeScales = new float[capacity];
         }
+    }
+
+    /// <summary>A checked copy, so that options changed after construction (unchecked) cannot reach a search.</summary>
+    private static ExactVectorIndexOptions Validated(ExactVectorIndexOptions options)
+    {
+        if (options.MaxDegreeOfParallelism is { } dop)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(dop, 1, "options.MaxDegreeOfParallelism");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Oversampling, 1, "options.Oversampling");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinFloatsPerThread, 1, "options.MinFloatsPerThread");
+        if (!Enum.IsDefined(options.Quantization))
+        {
+            throw new ArgumentOutOfRangeException("options.Quantization", options.Quantization, "Unknown quantization.");
+        }
+
+        return new ExactVectorIndexOptions
+        {
+            InitialCapacity = options.InitialCapacity,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            MinFloatsPerThread = options.MinFloatsPerThread,
+            Quantization = options.Quantization,
+            Oversampling = options.Oversampling,
+        };
     }
 
     /// <summary>The length every stored and query vector must have.</summary>
@@ -153,7 +172,27 @@ public sealed class ExactVectorIndex
         _lock.EnterReadLock();
         try
         {
-            return _count == 0 ? [] : TopUnderLock(q, top, Accept(filter), allScores: null, exact: false, out _);
+            return _count == 0 ? [] : TopUnderLock(q, top, Accept(filter), allScores: null, exact: false, _options.Oversampling, out _);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Search"/> with this call's own oversampling, or exact (float32 only) for <paramref name="oversampling"/> 0:
+    /// for measuring recall against the exact scan on one copy of the data.
+    /// </summary>
+    internal SearchHit[] SearchWith(ReadOnlySpan<float> query, int top, int oversampling)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(oversampling);
+        float[] q = NormalisedQuery(query);
+        _lock.EnterReadLock();
+        try
+        {
+            return _count == 0 ? [] : TopUnderLock(q, top, null, allScores: null, exact: oversampling == 0, oversampling, out _);
         }
         finally
         {
@@ -179,7 +218,7 @@ public sealed class ExactVectorIndex
                 return new IndexScan(this, _version, unitQuery, ids, scores, null, []);
             }
 
-            var hits = TopUnderLock(unitQuery, top, Accept(filter), scores, exact, out var quantized);
+            var hits = TopUnderLock(unitQuery, top, Accept(filter), scores, exact, _options.Oversampling, out var quantized);
             float[]? bounds = null;
             if (quantized is not null)
             {
@@ -239,7 +278,7 @@ public sealed class ExactVectorIndex
             Array.Copy(_ids, ids, n);
             if (n > 0)
             {
-                TopUnderLock(q, 1, null, scores, exact: true, out _);
+                TopUnderLock(q, 1, null, scores, exact: true, _options.Oversampling, out _);
             }
 
             return (ids, scores);
@@ -300,13 +339,13 @@ public sealed class ExactVectorIndex
         return q;
     }
 
-    private SearchHit[] TopUnderLock(float[] q, int top, Func<int, bool>? accept, float[]? allScores, bool exact, out QuantizedQuery? quantized)
+    private SearchHit[] TopUnderLock(float[] q, int top, Func<int, bool>? accept, float[]? allScores, bool exact, int oversampling, out QuantizedQuery? quantized)
     {
         int n = _count;
         int k = Math.Min(top, n);
         long work = (long)n * Dimension;
         int workers = (int)Math.Clamp(work / _options.MinFloatsPerThread, 1, _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
-        int candidates = (int)Math.Min(n, (long)k * _options.Oversampling);
+        int candidates = (int)Math.Min(n, (long)k * oversampling);
         quantized = null;
         TopKHeap best;
         if (_codes is null || exact || (allScores is null && candidates >= n))
