@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RefineMemory.Memory;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
@@ -30,7 +30,9 @@ internal static class IngestCommand
             }
 
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            var database = MemoryDatabase.Parse(parse.GetValue(db)!);
+            var store = database.Open(generator);
+            using var owned = store as IDisposable;
             var options = new IngestOptions
             {
                 Instruction = parse.GetValue(instruction),
@@ -45,7 +47,7 @@ internal static class IngestCommand
             });
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {store.DatabasePath}"));
+                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
             return 0;
         });
         return command;

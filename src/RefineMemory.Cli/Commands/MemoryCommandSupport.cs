@@ -16,7 +16,7 @@ internal static class MemoryCommandSupport
 
     public static Option<string> DatabaseOption() => new("--db")
     {
-        Description = $"The SQLite memory file (default ${DatabaseVariable}, else ./refine-memory.db).",
+        Description = $"The memory: a SQLite file, postgresql://user@host:port/db or Host=...;Database=... (default ${DatabaseVariable}, else ./refine-memory.db).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } db ? db : "refine-memory.db",
     };
 

@@ -4,13 +4,13 @@ using System.Text.Json;
 using RefineMemory.Agents;
 using RefineMemory.Judge;
 using RefineMemory.Search;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
 /// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json]</c>: one refined
-/// search over the SQLite memory, printing results with their rank before refinement and the time of each stage.
+/// search over the memory (SQLite or PostgreSQL), printing results with their rank before refinement and the time of each stage.
 /// </summary>
 internal static class SearchCommand
 {
@@ -42,7 +42,8 @@ internal static class SearchCommand
             }
 
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator);
+            using var owned = store as IDisposable;
             var search = new RefinedSearch(store, generator, judge);
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
             {
