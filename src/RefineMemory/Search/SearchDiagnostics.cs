@@ -32,6 +32,13 @@ public sealed class SearchDiagnostics
     /// <summary>The loss before each Adam step (empty when not refined).</summary>
     public IReadOnlyList<double> Loss { get; init; } = [];
 
+    /// <summary>
+    /// Why the judged documents' vectors were re-embedded from their texts instead of read from the store
+    /// (the store refused <c>IncludeVectors</c>, returned records without vectors, or embeds text itself), or
+    /// <c>null</c> when the stored vectors were used.
+    /// </summary>
+    public string? ReembeddedReason { get; init; }
+
     /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
     public JudgeDiagnostics? Judge { get; init; }
 }
