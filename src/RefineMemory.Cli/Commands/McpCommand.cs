@@ -23,15 +23,20 @@ internal static class McpCommand
         var embedder = MemoryCommandSupport.EmbedderOption();
         var collection = new Option<string?>("--collection", "-c") { Description = "The collection used when a tool call names none." };
         var noRefine = new Option<bool>("--no-refine") { Description = "Serve plain similarity search (no chat model needed)." };
-        var noPaths = new Option<bool>("--no-path-ingest") { Description = "Do not let ingest read files or folders on this machine." };
-        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, noPaths };
+        var allowPath = new Option<string[]>("--allow-path")
+        {
+            Description = "A folder under which the ingest tool may read files (repeatable); without it, ingest takes only inline documents.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
+        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, allowPath, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
             bool refine = !parse.GetValue(noRefine);
             var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
             if (chat is null && refine)
             {
-                throw new CliInputException(problem);
+                throw new RefineMemory.OpenAI.ModelConfigurationException(problem);
             }
 
             var embeddings = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
@@ -52,7 +57,8 @@ internal static class McpCommand
                 o.DatabasePath = parse.GetValue(db)!;
                 o.Refine = refine;
                 o.Tools.DefaultCollection = parse.GetValue(collection);
-                o.Tools.AllowPathIngest = !parse.GetValue(noPaths);
+                o.Tools.AllowedPathRoots = [.. parse.GetValue(allowPath) ?? []];
+                o.Refinement.JudgeBudget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
             });
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Search)));
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Ingest)));

@@ -50,7 +50,10 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         var stats = new JudgeCallStats();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, judgments.Length), parallel, async (i, ct) =>
-            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false);
+            request.Progress?.Report(judgments[i]);
+        }).ConfigureAwait(false);
         var diagnostics = stats.ToDiagnostics(judgments, clock.Elapsed);
         LogJudged(diagnostics.Judged, diagnostics.Failed, diagnostics.Calls, clock.Elapsed.TotalMilliseconds);
         return new JudgeResult(judgments, diagnostics);

@@ -57,6 +57,7 @@ public sealed class RefinedSearch
         var refinement = _options.Refinement.Clone();
         refinement.FeedbackCount = options.FeedbackCount ?? refinement.FeedbackCount;
         refinement.FeedbackFromTop = options.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
+        refinement.JudgeBudget = options.JudgeBudget ?? refinement.JudgeBudget;
         refinement.Validate();
         bool refine = options.Refine ?? _options.Refine;
 
@@ -79,7 +80,7 @@ public sealed class RefinedSearch
         {
             // Ranks before refinement need every original cosine; that pass runs while the judge works.
             before.StartSnapshot(col.Index, queryVector);
-            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, cancellationToken).ConfigureAwait(false);
+            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, options.JudgeProgress, cancellationToken).ConfigureAwait(false);
         }
 
         stage.Restart();
@@ -101,6 +102,7 @@ public sealed class RefinedSearch
             TotalTime = total.Elapsed,
             Refined = outcome?.Refined ?? false,
             SkippedReason = skipped,
+            Note = outcome?.Note,
             Candidates = before.EligibleCount,
             Judged = outcome is null ? [] : DescribeJudged(sample, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
