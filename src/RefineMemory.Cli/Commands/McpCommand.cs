@@ -41,7 +41,10 @@ internal static class McpCommand
 
             var embeddings = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddSimpleConsole(o => o.ColorBehavior = TerminalText.ColourOnStandardError
+                    ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Enabled
+                    : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSingleton(embeddings);
             if (chat is null)
             {
@@ -62,10 +65,23 @@ internal static class McpCommand
             });
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Search)));
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Ingest)));
+            var gate = new McpStdioGate(Console.OpenStandardOutput());
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "refine-memory", Version = typeof(McpCommand).Assembly.GetName().Version?.ToString() ?? "0" })
-                .WithStdioServerTransport();
+                .WithStreamServerTransport(gate.ServerInput, gate.ServerOutput);
             using var host = builder.Build();
-            await host.RunAsync(ct);
+            await host.StartAsync(ct);
+            try
+            {
+                // The server lives as long as its client: when stdin closes (or Ctrl+C), in-flight calls are
+                // cancelled and the process exits within the shutdown timeout.
+                await gate.PumpAsync(Console.OpenStandardInput(), ct);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+
             return 0;
         });
         return command;
