@@ -35,6 +35,17 @@ internal static class TerminalText
         return builder.ToString();
     }
 
+    /// <summary>The console for tables and progress on stdout: colour and cursor control only on a terminal without NO_COLOR.</summary>
+    public static Spectre.Console.IAnsiConsole StandardOutput()
+    {
+        bool colour = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        return Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = colour ? Spectre.Console.AnsiSupport.Detect : Spectre.Console.AnsiSupport.No,
+            ColorSystem = colour ? Spectre.Console.ColorSystemSupport.Detect : Spectre.Console.ColorSystemSupport.NoColors,
+        });
+    }
+
     /// <summary>Whether output to the standard error stream may be coloured: a terminal, and NO_COLOR unset or empty.</summary>
     public static bool ColourOnStandardError =>
         !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));

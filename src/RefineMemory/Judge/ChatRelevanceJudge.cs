@@ -72,6 +72,13 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
 
             if (ChatLogprobs.Read(response!) is { } tokens)
             {
+                if (PositiveLogprob(tokens) is { } bad)
+                {
+                    // exp(logprob) > 1 is not a probability: the response is broken, not evidence.
+                    return Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, FormattableString.Invariant(
+                        $"The response gives token '{bad.Token}' the logprob {bad.Logprob:G4}, a probability above 1; logprobs must be at most 0.")));
+                }
+
                 var outcome = YesNoScore.Compute(tokens, _options.MinimumProbabilityMass);
                 return outcome.Score is double score
                     ? RelevanceJudgment.Scored(doc.Id, (float)score)
@@ -103,6 +110,30 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         return VerbalizedRating.TryParse(rated!.Text, out double rating)
             ? RelevanceJudgment.Scored(doc.Id, (float)rating)
             : Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, $"Expected a 0-100 rating, the model answered '{rated.Text}'."));
+    }
+
+    /// <summary>Largest rounding above 0 tolerated in a provider's logprob.</summary>
+    private const double LogprobTolerance = 1e-6;
+
+    private static TokenLogprob? PositiveLogprob(IReadOnlyList<GeneratedTokenLogprobs> tokens)
+    {
+        foreach (var position in tokens.Take(YesNoScore.Positions))
+        {
+            if (position.Logprob > LogprobTolerance)
+            {
+                return new TokenLogprob(position.Token, position.Logprob);
+            }
+
+            foreach (var alt in position.TopAlternatives)
+            {
+                if (alt.Logprob > LogprobTolerance)
+                {
+                    return alt;
+                }
+            }
+        }
+
+        return null;
     }
 
     private RelevanceJudgment Fail(string documentId, JudgeFailure failure)
