@@ -14,7 +14,7 @@ using RefineMemory.UseLite;
 // recall@10 of HNSW for original and refined queries, on clustered synthetic vectors and on CLINC150.
 // The judge is an oracle everywhere (gold labels / cluster membership). Prints Markdown tables.
 // Usage: refine-scale --connection "Host=...;Port=...;Username=postgres" [--n 100000] [--dim 384] [--clusters 200]
-//                     [--queries 100] [--ef 40,100,200] [--clinc ../shared/datasets/clinc150] [--no-memory-stores | --memory-n 20000]
+//                     [--queries 100] [--ef 40,100,200] [--clinc ../shared/datasets/clinc150] [--no-memory-stores | --memory-n 20000] [--no-synthetic]
 var options = ParseArgs(args);
 string connection = options.GetValueOrDefault("connection") ?? throw new ArgumentException("--connection is required (an Npgsql connection string).");
 int n = int.Parse(options.GetValueOrDefault("n", "100000"), CultureInfo.InvariantCulture);
@@ -29,14 +29,18 @@ var ct = cts.Token;
 using var dataSource = PostgresVectorStore.CreateDataSource(connection);
 Console.WriteLine($"# refine-scale, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {File.ReadAllText("/proc/loadavg").Trim()}");
 
-var synthetic = ScaleData.Clustered(n, dim, clusters, queries);
-if (!options.ContainsKey("no-memory-stores"))
+var synthetic = options.ContainsKey("no-synthetic") ? null : ScaleData.Clustered(n, dim, clusters, queries);
+if (synthetic is not null && !options.ContainsKey("no-memory-stores"))
 {
     int memoryCount = int.Parse(options.GetValueOrDefault("memory-n", n.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
     await MemoryStoreIngestAsync(memoryCount == n ? synthetic : ScaleData.Clustered(memoryCount, dim, clusters, 1), connection, ct);
 }
 
-await ConnectorRunAsync(synthetic, dataSource, efs, ct);
+if (synthetic is not null)
+{
+    await ConnectorRunAsync(synthetic, dataSource, efs, ct);
+}
+
 if (options.GetValueOrDefault("clinc") is { } clinc)
 {
     await ConnectorRunAsync(await ClincAsync(clinc, ct), dataSource, efs, ct);
