@@ -26,6 +26,13 @@ public sealed class SearchDiagnostics
     /// <summary>Chunks that passed the filter and were ranked.</summary>
     public int Candidates { get; init; }
 
+    /// <summary>
+    /// Full passes over the collection's stored vectors: 1 for the original ranking (which also yields the
+    /// feedback sample and the ranks before refinement) plus 1 for re-scoring with the refined vector; one more
+    /// only if the collection changed during the search and ranks before had to be recomputed.
+    /// </summary>
+    public int Passes { get; init; }
+
     /// <summary>Every document sent to the judge, in sample order, with its score or failure.</summary>
     public IReadOnlyList<JudgedChunk> Judged { get; init; } = [];
 
