@@ -47,6 +47,12 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
     /// <summary>The collection searched.</summary>
     public IVectorSearchable<TRecord> Inner => _inner;
 
+    /// <summary>The text the judge sees for <paramref name="record"/> (the configured text selector or property).</summary>
+    public string TextOf(TRecord record) => _records.Text(record ?? throw new ArgumentNullException(nameof(record)));
+
+    /// <summary>The key of <paramref name="record"/>, as invariant text.</summary>
+    public string KeyOf(TRecord record) => _records.Key(record ?? throw new ArgumentNullException(nameof(record)));
+
     /// <summary>Runs one refined search and returns the <paramref name="top"/> best records after refinement.</summary>
     public async Task<RefinedVectorSearchResult<TRecord>> SearchAsync(string query, int top, RefinedVectorSearchRequest<TRecord>? request = null, CancellationToken cancellationToken = default)
     {

@@ -23,6 +23,9 @@ public sealed class SearchDiagnostics
     /// <summary>Why refinement did not run (disabled, too few judgments), or <c>null</c>.</summary>
     public string? SkippedReason { get; init; }
 
+    /// <summary>What limited this search though it answered (the judge budget ran out), or <c>null</c>.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Chunks that passed the filter and were ranked.</summary>
     public int Candidates { get; init; }
 
