@@ -31,7 +31,7 @@ public sealed class AgentFrameworkTests : IDisposable
         await using var server = await StartAsync();
         server.Script = LoopbackAgentScript.CallToolThenAnswer("search", $$"""{"query":"{{Query}}","top":3}""");
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
 
         var agent = RefineMemoryAgent.Create(chat, provider.GetRequiredService<RefineMemoryTools>());
         var response = await agent.RunAsync("When will my refund show up?");
@@ -54,7 +54,7 @@ public sealed class AgentFrameworkTests : IDisposable
         await using var server = await StartAsync();
         server.Script = LoopbackAgentScript.AnswerFromContext;
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
         var search = RefinedSearchTextSource.ForCollection(provider.GetRequiredService<RefinedSearch>(), "docs", top: 3);
 
         var agent = new ChatClientAgent(chat, new ChatClientAgentOptions
@@ -74,7 +74,7 @@ public sealed class AgentFrameworkTests : IDisposable
     {
         await using var server = await StartAsync();
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
         var collection = new ExactInMemoryCollection<string, Note>("notes");
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(RefundDocuments.All.Select(d => new Note { Id = d.Id, Text = d.Text, Embedding = LoopbackOpenAIServer.HashedEmbedding(d.Text, 16) }));
