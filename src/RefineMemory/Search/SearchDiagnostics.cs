@@ -23,8 +23,18 @@ public sealed class SearchDiagnostics
     /// <summary>Why refinement did not run (disabled, too few judgments), or <c>null</c>.</summary>
     public string? SkippedReason { get; init; }
 
+    /// <summary>What limited this search though it answered (the judge budget ran out), or <c>null</c>.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Chunks that passed the filter and were ranked.</summary>
     public int Candidates { get; init; }
+
+    /// <summary>
+    /// Full passes over the collection's stored vectors: 1 for the original ranking (which also yields the
+    /// feedback sample and the ranks before refinement) plus 1 for re-scoring with the refined vector; one more
+    /// only if the collection changed during the search and ranks before had to be recomputed.
+    /// </summary>
+    public int Passes { get; init; }
 
     /// <summary>Every document sent to the judge, in sample order, with its score or failure.</summary>
     public IReadOnlyList<JudgedChunk> Judged { get; init; } = [];

@@ -41,8 +41,12 @@ internal sealed class SearchRecordAccessor<TRecord>
 
     public string Text(TRecord record) => _text(record) ?? "";
 
-    public ReadOnlyMemory<float>? Vector(TRecord record) =>
-        RecordModelBuilder.ReadVector(_vector.GetValueAsObject(record!)) is { Length: > 0 } v ? v : null;
+    /// <summary>The record's vector, or <c>null</c> when the store returned none (absent or empty).</summary>
+    public ReadOnlyMemory<float>? Vector(TRecord record)
+    {
+        var vector = RecordModelBuilder.ReadVector(_vector.GetValueAsObject(record!));
+        return vector.HasValue && !vector.Value.IsEmpty ? vector : null;
+    }
 
     private static CollectionModel Build(RefinedVectorSearchOptions<TRecord> options)
     {
