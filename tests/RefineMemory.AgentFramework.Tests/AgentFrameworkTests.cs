@@ -8,7 +8,6 @@ using RefineMemory.AgentFramework;
 using RefineMemory.Agents;
 using RefineMemory.Connectors.InMemory;
 using RefineMemory.Judge;
-using RefineMemory.OpenAI;
 using RefineMemory.Search;
 using RefineMemory.Testing;
 
@@ -106,7 +105,6 @@ public sealed class AgentFrameworkTests : IDisposable
         {
             o.DatabasePath = Path.Combine(_dir, "memory.db");
             o.Tools.DefaultCollection = "docs";
-            o.Judge.RawRepresentationFactory = OpenAIChatOptions.Logprobs(o.Judge.TopLogprobs);
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<RefineMemoryTools>().Ingest.InvokeAsync(new() { ["documents"] = RefundDocuments.ForIngest() });
