@@ -12,7 +12,6 @@ using OpenAI;
 using RefineMemory.AgentFramework;
 using RefineMemory.Agents;
 using RefineMemory.Samples.Agents;
-using RefineMemory.UseLite;
 
 return await AgentCommandLine.RunAsync("AgentFrameworkAgent", args, async (command, model, ct) =>
 {
@@ -20,7 +19,7 @@ return await AgentCommandLine.RunAsync("AgentFrameworkAgent", args, async (comma
         .GetChatClient(model.Model).AsIChatClient();
     var services = new ServiceCollection();
     services.AddSingleton(chat);
-    services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create()); // what `refine ingest` embeds with
+    services.AddRefineMemoryEmbedder(command.Embedder); // what `refine ingest` embedded with (its default unless --embedder)
     services.AddRefineMemory(o => { o.DatabasePath = command.Database; o.Tools.DefaultCollection = command.Collection; }); // the same model judges, by yes/no logprobs
     await using var provider = services.BuildServiceProvider();
 
