@@ -52,7 +52,10 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         var stats = new JudgeCallStats();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, judgments.Length), parallel, async (i, ct) =>
-            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false);
+            request.Progress?.Report(judgments[i]);
+        }).ConfigureAwait(false);
         var diagnostics = stats.ToDiagnostics(judgments, clock.Elapsed);
         LogJudged(diagnostics.Judged, diagnostics.Failed, diagnostics.Calls, clock.Elapsed.TotalMilliseconds);
         return new JudgeResult(judgments, diagnostics);
@@ -71,6 +74,13 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
 
             if (ChatLogprobs.Read(response!) is { } tokens)
             {
+                if (PositiveLogprob(tokens) is { } bad)
+                {
+                    // exp(logprob) > 1 is not a probability: the response is broken, not evidence.
+                    return Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, FormattableString.Invariant(
+                        $"The response gives token '{bad.Token}' the logprob {bad.Logprob:G4}, a probability above 1; logprobs must be at most 0.")));
+                }
+
                 var outcome = YesNoScore.Compute(tokens, _options.MinimumProbabilityMass);
                 return outcome.Score is double score
                     ? RelevanceJudgment.Scored(doc.Id, (float)score)
@@ -102,6 +112,30 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         return VerbalizedRating.TryParse(rated!.Text, out double rating)
             ? RelevanceJudgment.Scored(doc.Id, (float)rating)
             : Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, $"Expected a 0-100 rating, the model answered '{rated.Text}'."));
+    }
+
+    /// <summary>Largest rounding above 0 tolerated in a provider's logprob.</summary>
+    private const double LogprobTolerance = 1e-6;
+
+    private static TokenLogprob? PositiveLogprob(IReadOnlyList<GeneratedTokenLogprobs> tokens)
+    {
+        foreach (var position in tokens.Take(YesNoScore.Positions))
+        {
+            if (position.Logprob > LogprobTolerance)
+            {
+                return new TokenLogprob(position.Token, position.Logprob);
+            }
+
+            foreach (var alt in position.TopAlternatives)
+            {
+                if (alt.Logprob > LogprobTolerance)
+                {
+                    return alt;
+                }
+            }
+        }
+
+        return null;
     }
 
     private RelevanceJudgment Fail(string documentId, JudgeFailure failure)

@@ -68,7 +68,8 @@ public sealed class ChatRelevanceJudgeOptions
     /// </summary>
     public Func<IChatClient, object?>? RawRepresentationFactory { get; set; }
 
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
     {
         if (MaxParallelism < 1)
         {
