@@ -19,7 +19,11 @@ internal sealed class SqliteDatabase
     public const int ApplicationId = 0x52664D6D;
 
     /// <summary>Tables an unmarked file of ours may hold (memory, judge cache).</summary>
-    private static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase) { "schema_info", "collections", "documents", "chunks", "judge_cache" };
+    /// <summary>Every table RefineMemory writes: the memory store's, the judge cache's and the VectorData connector's.</summary>
+    internal static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "schema_info", "collections", "documents", "chunks", "judge_cache", "vectordata_collections", "vectordata_records", "vectordata_vectors",
+    };
 
     private readonly string _readWrite;
     private readonly string _readOnly;
