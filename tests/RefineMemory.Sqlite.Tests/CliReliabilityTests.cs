@@ -137,7 +137,7 @@ public sealed class CliReliabilityTests
         env["OPENAI_API_KEY"] = null;
         var (code, _, stderr) = await RunAsync(env, "search", "q", "-c", "c", "--db", db.Path, "--embedder", "openai");
         Assert.True(code == 3, stderr);
-        Assert.Contains("REFINE_CHAT_ENDPOINT", stderr, StringComparison.Ordinal);
+        Assert.Contains("refinement uses a chat model as judge", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
