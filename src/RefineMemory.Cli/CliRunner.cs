@@ -4,8 +4,8 @@ namespace RefineMemory.Cli;
 
 /// <summary>
 /// Runs the command tree and turns failures into one clear line on stderr: bad input, a usage error and every
-/// I/O problem exit 2, a model endpoint that fails or is not configured exits 3, cancellation 130, anything
-/// unexpected 1 (with the exception type, so bugs are recognisable). Messages are stripped of control characters.
+/// I/O problem exit 2, a model endpoint or database server that fails or is not configured exits 3, cancellation 130,
+/// anything unexpected 1 (with the exception type, so bugs are recognisable). Messages are stripped of control characters.
 /// </summary>
 internal static class CliRunner
 {
@@ -46,9 +46,9 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 2;
         }
-        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException)
+        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException or RefineMemory.Postgres.PostgresUnavailableException)
         {
-            // The endpoint is unreachable, refused the call, or is not configured: the message names which.
+            // The endpoint or database server is unreachable, refused the call, or is not configured: the message names which.
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 3;
         }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RefineMemory.Memory;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class IngestCommand
     {
         var path = new Argument<string>("path") { Description = "A .txt, .md or .jsonl file, or a folder of them." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to store into (created if missing).", Required = true };
         var instruction = new Option<string?>("--instruction") { Description = "Task instruction of a new collection, used to embed its queries." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Most characters per chunk.", DefaultValueFactory = _ => 1000 };
@@ -35,8 +35,10 @@ internal static class IngestCommand
                 throw new CliInputException($"'{parse.GetValue(path)}' holds no .txt, .md or .jsonl documents.");
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
+            var database = MemoryDatabase.Parse(parse.GetValue(db)!);
+            var store = database.Open(generator);
+            using var owned = store as IDisposable;
             var options = new IngestOptions
             {
                 Instruction = parse.GetValue(instruction),
@@ -62,7 +64,7 @@ internal static class IngestCommand
             });
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {store.DatabasePath}"));
+                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
             if (r.DuplicateIds.Count > 0)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -20,7 +20,7 @@ internal static class McpCommand
     public static Command Create()
     {
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string?>("--collection", "-c") { Description = "The collection used when a tool call names none." };
         var noRefine = new Option<bool>("--no-refine") { Description = "Serve plain similarity search (no chat model needed)." };
         var allowPath = new Option<string[]>("--allow-path")
@@ -39,7 +39,7 @@ internal static class McpCommand
                 throw new RefineMemory.OpenAI.ModelConfigurationException(problem);
             }
 
-            var embeddings = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            var embeddings = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Logging.AddSimpleConsole(o => o.ColorBehavior = TerminalText.ColourOnStandardError
                     ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Enabled

@@ -6,13 +6,13 @@ using RefineMemory.Judge;
 using RefineMemory.OpenAI;
 using RefineMemory.Refine;
 using RefineMemory.Search;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
 /// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json]</c>: one refined
-/// search over the SQLite memory, printing results with their rank before refinement and the time of each stage.
+/// search over the memory (SQLite or PostgreSQL), printing results with their rank before refinement and the time of each stage.
 /// </summary>
 internal static class SearchCommand
 {
@@ -20,7 +20,7 @@ internal static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "What to look for." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to search.", Required = true };
         var top = new Option<int>("--top", "-k") { Description = "Results to return.", DefaultValueFactory = _ => 10 };
         var noRefine = new Option<bool>("--no-refine") { Description = "Plain cosine search: no judge, no refinement." };
@@ -59,8 +59,9 @@ internal static class SearchCommand
                 judge = new ChatRelevanceJudge(chat);
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
+            var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator);
+            using var owned = store as IDisposable;
             var search = new RefinedSearch(store, generator, judge);
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
             {

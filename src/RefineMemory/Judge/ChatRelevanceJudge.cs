@@ -22,6 +22,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
     private readonly ChatRelevanceJudgeOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly Func<IChatClient, object?> _openAILogprobs;
     private volatile bool _logprobsUnavailable;
 
     public ChatRelevanceJudge(IChatClient chatClient, ChatRelevanceJudgeOptions? options = null, ILogger<ChatRelevanceJudge>? logger = null)
@@ -34,6 +35,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         string model = _options.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown-model";
         CacheScope = new JudgeCacheScope(model, _options.PromptVersion);
         _pipeline = BuildPipeline();
+        _openAILogprobs = OpenAILogprobsRequest.Factory(_options.TopLogprobs);
     }
 
     /// <summary>The model and prompt version that key this judge's cached scores.</summary>
@@ -155,7 +157,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         if (logprobs)
         {
             chatOptions.AdditionalProperties = new() { [ChatLogprobs.TopLogprobsRequestKey] = _options.TopLogprobs };
-            chatOptions.RawRepresentationFactory = _options.RawRepresentationFactory;
+            chatOptions.RawRepresentationFactory = _options.RawRepresentationFactory ?? _openAILogprobs;
         }
 
         var context = ResilienceContextPool.Shared.Get(ct);

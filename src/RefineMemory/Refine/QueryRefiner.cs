@@ -33,16 +33,25 @@ public static class QueryRefiner
         int d = query.Length;
         int m = scores.Length;
         var objective = new KlCosineObjective(documents, d, scores, options.Mode, options.Temperature);
-        var optimizer = new AdamOptimizer(d, options.EffectiveLearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        var schedule = new StepSchedule(options, d);
+        var optimizer = new AdamOptimizer(d, schedule.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         float[] x = query.ToArray();
         var gradient = new float[d];
         var loss = new double[options.Steps];
         var before = new float[m];
+        int taken = 0;
+        string? stopReason = null;
 
         for (int step = 0; step < options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             loss[step] = objective.Evaluate(x, gradient);
+            if (step > 0 && (stopReason = schedule.StopReason(query, x, loss.AsSpan(0, step + 1))) is not null)
+            {
+                break;
+            }
+
+            taken++;
             if (step == 0)
             {
                 for (int j = 0; j < m; j++)
@@ -68,7 +77,7 @@ public static class QueryRefiner
             judged[j] = new JudgedDocument(id, scores[j], before[j], (float)objective.Cosines[j]);
         }
 
-        return new RefinementResult(x, loss, finalLoss, judged, options.EffectiveLearningRate, options.Mode);
+        return new RefinementResult(x, taken == loss.Length ? loss : loss[..taken], finalLoss, judged, schedule.LearningRate, options.Mode) { StopReason = stopReason };
     }
 
     private static void Validate(ReadOnlySpan<float> query, ReadOnlySpan<float> documents, ReadOnlySpan<float> scores, IReadOnlyList<string>? ids)

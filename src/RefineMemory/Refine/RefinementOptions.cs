@@ -30,6 +30,27 @@ public sealed class RefinementOptions
     /// <summary>Adam learning rate. Default <c>null</c>: 1e-4, or 5e-3 in ReFIT mode.</summary>
     public double? LearningRate { get; set; }
 
+    /// <summary>
+    /// How the default learning rate (<see cref="LearningRate"/> unset) follows from the dimension. An explicit
+    /// <see cref="LearningRate"/> is used as given. Default <see cref="StepSizeRule.Fixed"/>.
+    /// </summary>
+    public StepSizeRule StepRule { get; set; } = StepSizeRule.Fixed;
+
+    /// <summary>The dimension at which <see cref="StepSizeRule.DimensionScaled"/> uses the mode's rate unscaled. Default 1024 (the paper's Qwen3-Embedding-0.6B).</summary>
+    public int ReferenceDimension { get; set; } = 1024;
+
+    /// <summary>Stop once the query has turned this many radians from where it started. Default <c>null</c>: no limit.</summary>
+    public double? MaxAngle { get; set; }
+
+    /// <summary>
+    /// Stop once the loss fell by less than this fraction over the last <see cref="LossPlateauWindow"/> steps.
+    /// Default <c>null</c>: run every step.
+    /// </summary>
+    public double? LossPlateauTolerance { get; set; }
+
+    /// <summary>Steps over which <see cref="LossPlateauTolerance"/> is measured. Default 10.</summary>
+    public int LossPlateauWindow { get; set; } = 10;
+
     /// <summary>Temperature dividing the min-max normalised judge scores in ReFIT mode. Default 2.</summary>
     public double Temperature { get; set; } = 2;
 
@@ -71,6 +92,15 @@ public sealed class RefinementOptions
     public double EffectiveLearningRate =>
         LearningRate ?? (Mode == RefinementMode.ReFit ? DefaultReFitLearningRate : DefaultLearningRate);
 
+    /// <summary>The learning rate for embeddings of <paramref name="dimension"/>: <see cref="EffectiveLearningRate"/>, scaled when <see cref="StepRule"/> says so and no rate was given.</summary>
+    public double LearningRateFor(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        return LearningRate is null && StepRule == StepSizeRule.DimensionScaled
+            ? EffectiveLearningRate * Math.Sqrt((double)ReferenceDimension / dimension)
+            : EffectiveLearningRate;
+    }
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -105,6 +135,18 @@ public sealed class RefinementOptions
             throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "Epsilon must be positive.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReferenceDimension, 1, nameof(ReferenceDimension));
+        if (MaxAngle is double angle && !(angle > 0 && angle <= Math.PI))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAngle), MaxAngle, "The angle budget must be in (0, pi] radians.");
+        }
+
+        if (LossPlateauTolerance is double tolerance && !(tolerance >= 0 && tolerance < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LossPlateauTolerance), LossPlateauTolerance, "The loss plateau tolerance must be in [0, 1).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(LossPlateauWindow, 1, nameof(LossPlateauWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackCount, 1, nameof(FeedbackCount));
         if (FeedbackCount > MaxFeedbackCount)
         {
