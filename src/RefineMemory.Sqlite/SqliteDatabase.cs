@@ -18,8 +18,11 @@ internal sealed class SqliteDatabase
     /// <summary><c>PRAGMA application_id</c> of RefineMemory files: "RfMm".</summary>
     public const int ApplicationId = 0x52664D6D;
 
-    /// <summary>Tables an unmarked file of ours may hold (memory, judge cache).</summary>
-    private static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase) { "schema_info", "collections", "documents", "chunks", "judge_cache" };
+    /// <summary>Tables an unmarked file of ours may hold (memory, judge cache, VectorData connector).</summary>
+    private static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "schema_info", "collections", "documents", "chunks", "judge_cache", "vectordata_collections", "vectordata_records", "vectordata_vectors",
+    };
 
     private readonly string _readWrite;
     private readonly string _readOnly;
