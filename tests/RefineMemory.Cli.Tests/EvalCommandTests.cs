@@ -137,7 +137,7 @@ public sealed class EvalCommandTests : IDisposable
     [InlineData("--judge", "oracle", "Unknown judge 'oracle'")]
     [InlineData("--judge", "simulated:1.5", "flip probability P in [0, 1]")]
     [InlineData("--judge", "chat", "REFINE_CHAT_")]
-    [InlineData("--embedder", "bert", "unknown embedding model 'bert'")]
+    [InlineData("--embedder", "bert", "unknown embedder 'bert'")]
     [InlineData("--judge", "cross-encoder:/no/such/model", "/no/such/model")]
     public async Task Bad_options_exit_2_with_one_line(string option, string value, string expected)
     {

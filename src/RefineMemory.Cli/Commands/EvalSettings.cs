@@ -63,6 +63,8 @@ internal sealed record EvalSettings
             FeedbackCount = Feedback,
             FeedbackFromTop = Feedback,
             Seed = Seed,
+            // Measurements are not cut short: a query's judge may take up to the longest budget allowed.
+            JudgeBudget = RefinementOptions.MaxJudgeBudget,
         };
         refinement.Steps = Steps ?? refinement.Steps;
         refinement.StepRule = StepRule ?? refinement.StepRule;
