@@ -15,7 +15,7 @@ internal static class EvalCommand
     public static Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = "argkp21, argkp21:train|dev|test, clinc150, clinc150:val|test, cranfield, cranfield:val|test, pairs:FILE.jsonl|csv, beir:DIR, or a path." };
-        var embedder = new Option<string>("--embedder") { Description = "Embedding model: use-lite or onnx:DIR.", DefaultValueFactory = _ => "use-lite" };
+        var embedder = EmbedderFactory.Option();
         var judge = new Option<string>("--judge") { Description = "gold | simulated:P | chat (REFINE_CHAT_* variables) | cross-encoder:DIR (ONNX) | embedder:MODEL (a second embedder's cosines).", DefaultValueFactory = _ => "gold" };
         var queries = new Option<int?>("--queries") { Description = "Evaluate N queries drawn with --seed (default all)." };
         var seed = new Option<int>("--seed") { Description = "Seed of query sampling, simulated judge and bootstrap.", DefaultValueFactory = _ => 42 };
@@ -81,7 +81,7 @@ internal static class EvalCommand
             }
 
             var data = EvalPipeline.LoadDataset(settings);
-            if (settings.UseInstructions && settings.Embedder == EmbedderFactory.DefaultModel && data.Queries.Any(q => q.Instruction is not null))
+            if (settings.UseInstructions && settings.Embedder == RefineMemory.Embed.EmbedderName.UseLite && data.Queries.Any(q => q.Instruction is not null))
             {
                 console.MarkupLine("[grey]note: queries are embedded with the paper's instruction template; USE-Lite is not instruction-tuned and scores a stronger baseline with --no-instruction (see docs/evaluation.md).[/]");
             }

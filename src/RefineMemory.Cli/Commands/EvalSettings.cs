@@ -9,7 +9,7 @@ internal sealed record EvalSettings
 {
     public required string Dataset { get; init; }
 
-    public string Embedder { get; init; } = "use-lite";
+    public string Embedder { get; init; } = EmbedderFactory.DefaultModel;
 
     public string Judge { get; init; } = "gold";
 

@@ -15,7 +15,7 @@ internal static class IngestCommand
     {
         var path = new Argument<string>("path") { Description = "A .txt, .md or .jsonl file, or a folder of them." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to store into (created if missing).", Required = true };
         var instruction = new Option<string?>("--instruction") { Description = "Task instruction of a new collection, used to embed its queries." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Most characters per chunk.", DefaultValueFactory = _ => 1000 };
@@ -29,7 +29,7 @@ internal static class IngestCommand
                 throw new CliInputException($"'{parse.GetValue(path)}' holds no .txt, .md or .jsonl documents.");
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
             using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
             var options = new IngestOptions
             {

@@ -20,7 +20,7 @@ internal static class McpCommand
     public static Command Create()
     {
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string?>("--collection", "-c") { Description = "The collection used when a tool call names none." };
         var noRefine = new Option<bool>("--no-refine") { Description = "Serve plain similarity search (no chat model needed)." };
         var noPaths = new Option<bool>("--no-path-ingest") { Description = "Do not let ingest read files or folders on this machine." };
@@ -34,7 +34,7 @@ internal static class McpCommand
                 throw new CliInputException(problem);
             }
 
-            var embeddings = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            var embeddings = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSingleton(embeddings);

@@ -7,8 +7,8 @@ using RefineMemory.UseLite;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// What <c>refine search</c>, <c>refine ingest</c> and <c>refine mcp</c> share: the database option, the choice
-/// of embedder (USE-Lite locally, or an OpenAI-compatible endpoint) and the chat judge from the environment.
+/// What <c>refine search</c>, <c>refine ingest</c> and <c>refine mcp</c> share: the database option and the
+/// chat judge from the environment (the embedder option is <see cref="EmbedderFactory.Option"/>).
 /// </summary>
 internal static class MemoryCommandSupport
 {
@@ -19,29 +19,6 @@ internal static class MemoryCommandSupport
         Description = $"The SQLite memory file (default ${DatabaseVariable}, else ./refine-memory.db).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } db ? db : "refine-memory.db",
     };
-
-    public static Option<string> EmbedderOption()
-    {
-        var option = new Option<string>("--embedder")
-        {
-            Description = "use-lite (local 512-d model installed by `make setup`) or openai (REFINE_EMBEDDING_ENDPOINT/MODEL/API_KEY).",
-            DefaultValueFactory = _ => "use-lite",
-        };
-        option.AcceptOnlyFromAmong("use-lite", "openai");
-        return option;
-    }
-
-    public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbedder(string kind)
-    {
-        if (kind == "openai")
-        {
-            return EmbeddingModelSettings.TryFromEnvironment(out var settings, out string problem)
-                ? new OpenAICompatibleEmbeddingGenerator(settings!)
-                : throw new CliInputException($"--embedder openai: {problem}");
-        }
-
-        return UseLiteEmbeddingGenerator.Create();
-    }
 
     /// <summary>The chat judge from REFINE_CHAT_*; when it is not configured, a message saying what to set.</summary>
     public static IChatClient? TryCreateChatClient(out string problem)

@@ -18,7 +18,7 @@ internal static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "What to look for." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to search.", Required = true };
         var top = new Option<int>("--top", "-k") { Description = "Results to return.", DefaultValueFactory = _ => 10 };
         var noRefine = new Option<bool>("--no-refine") { Description = "Plain cosine search: no judge, no refinement." };
@@ -41,7 +41,7 @@ internal static class SearchCommand
                 judge = new ChatRelevanceJudge(chat);
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
             using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
             var search = new RefinedSearch(store, generator, judge);
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions

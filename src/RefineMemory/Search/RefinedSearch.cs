@@ -122,7 +122,7 @@ public sealed class RefinedSearch
 
     private async Task<float[]> EmbedAsync(IMemoryCollection col, string text, CancellationToken cancellationToken)
     {
-        var embeddings = await _embedder.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _embedder.GenerateAsync([text], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != 1)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for one query.");
