@@ -28,13 +28,13 @@ internal static class EvalGrids
         ("paper", Step(StepSizeRule.Fixed, 100)),
         ("fixed-300", Step(StepSizeRule.Fixed, 300)),
         ("scaled-100", Step(StepSizeRule.DimensionScaled, 100)),
+        ("scaled-150", Step(StepSizeRule.DimensionScaled, 150)),
         ("scaled-200", Step(StepSizeRule.DimensionScaled, 200)),
         ("scaled-300", Step(StepSizeRule.DimensionScaled, 300)),
-        ("scaled-500", Step(StepSizeRule.DimensionScaled, 500)),
         ("angle-0.3", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.3)),
+        ("angle-0.45", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.45)),
         ("angle-0.6", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.6)),
         ("plateau-0.01", Step(StepSizeRule.DimensionScaled, 1000, plateau: 0.01)),
-        ("plateau-0.003", Step(StepSizeRule.DimensionScaled, 1000, plateau: 0.003)),
     ];
 
     public static async Task<int> StepsAsync(EvalSettings settings, IReadOnlyList<string>? datasets, IReadOnlyList<string>? judges, string outDir, IAnsiConsole console, string commandLine, CancellationToken ct)
