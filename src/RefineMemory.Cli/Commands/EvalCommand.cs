@@ -45,7 +45,7 @@ internal static class EvalCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var console = AnsiConsole.Console;
+            var console = TerminalText.StandardOutput();
             var settings = new EvalSettings
             {
                 Dataset = parse.GetValue(dataset) ?? "",
@@ -109,6 +109,21 @@ internal static class EvalCommand
         if (s.Steps < 1 || s.Feedback < 1 || s.Parallel < 1)
         {
             throw new CliInputException("--steps, --feedback and --parallel must be at least 1.");
+        }
+
+        // The documented bounds and the judge are checked here, before any data is loaded or embedded.
+        try
+        {
+            s.ToOptions().Refinement.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new CliInputException($"--lr/--steps/--feedback: {ex.Message}", ex);
+        }
+
+        if (!string.IsNullOrWhiteSpace(s.Judge))
+        {
+            EvalJudgeFactory.Validate(s.Judge);
         }
 
         if (s.MaxAngle is double angle && !(angle > 0 && angle <= Math.PI))

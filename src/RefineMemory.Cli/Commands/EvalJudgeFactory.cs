@@ -20,6 +20,24 @@ internal static class EvalJudgeFactory
     /// <summary>The judge of each query; <c>Chat</c> is the chat model when the judge uses one (HyDE then uses it too).</summary>
     public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IChatClient? Chat, IDisposable? Owned = null);
 
+    /// <summary>Checks the form of <paramref name="spec"/> before any data is loaded or embedded.</summary>
+    public static void Validate(string spec)
+    {
+        string lower = spec.Trim().ToLowerInvariant();
+        if (lower.StartsWith("simulated:", StringComparison.Ordinal))
+        {
+            string raw = lower["simulated:".Length..];
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
+            {
+                throw new CliInputException($"--judge simulated:P needs a flip probability P in [0, 1]; got '{raw}'.");
+            }
+        }
+        else if (lower is not ("gold" or "chat") && !lower.StartsWith("cross-encoder:", StringComparison.Ordinal) && !lower.StartsWith("embedder:", StringComparison.Ordinal))
+        {
+            throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, cross-encoder:DIR, or embedder:MODEL.");
+        }
+    }
+
     public static Built Create(string spec, EvalDataset dataset, EvalSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -34,7 +52,7 @@ internal static class EvalJudgeFactory
         if (lower.StartsWith("simulated:", StringComparison.Ordinal))
         {
             string raw = lower["simulated:".Length..];
-            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p is < 0 or > 1)
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
             {
                 throw new CliInputException($"--judge simulated:P needs a flip probability P in [0, 1]; got '{raw}'.");
             }

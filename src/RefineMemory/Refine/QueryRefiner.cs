@@ -17,6 +17,7 @@ public static class QueryRefiner
     /// <param name="cancellationToken">Checked between steps.</param>
     /// <exception cref="DimensionMismatchException">The document matrix does not match the query dimension and score count.</exception>
     /// <exception cref="ArgumentException">Empty input, a zero vector, or a NaN/infinite value.</exception>
+    /// <exception cref="RefinementDivergedException">The optimisation produced a non-finite vector or loss; nothing is returned.</exception>
     public static RefinementResult Refine(
         ReadOnlySpan<float> query,
         ReadOnlySpan<float> documents,
@@ -63,6 +64,12 @@ public static class QueryRefiner
         }
 
         double finalLoss = objective.Loss(x);
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x) || !double.IsFinite(finalLoss))
+        {
+            throw new RefinementDivergedException(FormattableString.Invariant(
+                $"The refinement diverged: after {options.Steps} steps at learning rate {options.EffectiveLearningRate:G3} the query vector or the loss is not finite; lower the learning rate or the steps."));
+        }
+
         var judged = new JudgedDocument[m];
         for (int j = 0; j < m; j++)
         {

@@ -9,6 +9,18 @@ public sealed class RefinementOptions
     /// <summary>Learning rate of ReFIT mode (5e-3).</summary>
     public const double DefaultReFitLearningRate = 5e-3;
 
+    /// <summary>Most Adam steps accepted (10,000): beyond it a search is slow for no gain; larger values are an error.</summary>
+    public const int MaxSteps = 10_000;
+
+    /// <summary>Largest learning rate accepted (1.0): the query vector has unit scale, larger steps only diverge.</summary>
+    public const double MaxLearningRate = 1.0;
+
+    /// <summary>Most documents judged per query (100): a paid judge bills every one; larger values are an error.</summary>
+    public const int MaxFeedbackCount = 100;
+
+    /// <summary>Longest judge budget accepted (1 hour).</summary>
+    public static readonly TimeSpan MaxJudgeBudget = TimeSpan.FromHours(1);
+
     /// <summary>The loss to minimise. Default <see cref="RefinementMode.KlDivergence"/>.</summary>
     public RefinementMode Mode { get; set; } = RefinementMode.KlDivergence;
 
@@ -69,6 +81,13 @@ public sealed class RefinementOptions
     /// </summary>
     public int MinimumJudged { get; set; } = 5;
 
+    /// <summary>
+    /// Total time the judge may take for one query, retries included. When it runs out the judge is cancelled and
+    /// the query is refined on the documents judged so far (if at least <see cref="MinimumJudged"/>), else left
+    /// unrefined; either way the outcome says so. Default 20 seconds.
+    /// </summary>
+    public TimeSpan JudgeBudget { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The learning rate in effect: <see cref="LearningRate"/> or the mode's default.</summary>
     public double EffectiveLearningRate =>
         LearningRate ?? (Mode == RefinementMode.ReFit ? DefaultReFitLearningRate : DefaultLearningRate);
@@ -86,9 +105,14 @@ public sealed class RefinementOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
-        if (!(EffectiveLearningRate > 0) || !double.IsFinite(EffectiveLearningRate))
+        if (Steps > MaxSteps)
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a positive finite number.");
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, FormattableString.Invariant($"Steps must be at most {MaxSteps}."));
+        }
+
+        if (!(EffectiveLearningRate > 0) || !(EffectiveLearningRate <= MaxLearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, FormattableString.Invariant($"The learning rate must be a number above 0 and at most {MaxLearningRate}."));
         }
 
         if (!(Temperature > 0) || !double.IsFinite(Temperature))
@@ -124,6 +148,16 @@ public sealed class RefinementOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(LossPlateauWindow, 1, nameof(LossPlateauWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackCount, 1, nameof(FeedbackCount));
+        if (FeedbackCount > MaxFeedbackCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FeedbackCount), FeedbackCount, FormattableString.Invariant($"At most {MaxFeedbackCount} documents are judged per query (a paid judge bills each one)."));
+        }
+
+        if (JudgeBudget <= TimeSpan.Zero || JudgeBudget > MaxJudgeBudget)
+        {
+            throw new ArgumentOutOfRangeException(nameof(JudgeBudget), JudgeBudget, "The judge budget must be positive and at most one hour.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(FeedbackFromTop, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FeedbackFromTop, FeedbackCount, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinimumJudged, 1, nameof(MinimumJudged));
