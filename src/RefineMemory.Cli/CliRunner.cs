@@ -47,7 +47,7 @@ internal static class CliRunner
     }
 
     private static bool IsInputError(Exception ex) =>
-        ex is CliInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
+        ex is CliInputException or RefineMemory.Embed.EmbedderMismatchException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
            or System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException;
 }
 
