@@ -9,35 +9,49 @@ using RefineMemory.Search;
 namespace RefineMemory.Benchmarks;
 
 /// <summary>
-/// End-to-end <see cref="RefinedSearch"/> on 100k chunks of d = 512 (USE-Lite's width) with a judge that takes
-/// 100 ms per request (a chat model judging 20 documents in parallel), against plain search (refinement off)
-/// as the baseline. The query embedding is precomputed so the figures are the pipeline's own; the stage split
-/// (embed, retrieve, judge, optimise, re-score) is printed as medians after the run.
+/// End-to-end <see cref="RefinedSearch"/> on 100k chunks of d = 512 (USE-Lite's width), with the 8-bit scan and
+/// without: plain search (refinement off) as the baseline, a refined search whose judge answers at once (its
+/// mean is the pipeline minus the judge), and one whose judge takes 100 ms per request (a chat model judging
+/// 20 documents in parallel). The query embedding is precomputed so the figures are the pipeline's own; the
+/// stage split (embed, retrieve, judge, optimise, re-score) and passes over the collection per search are
+/// printed as medians after the run.
 /// <c>dotnet run -c Release --project benchmarks/RefineMemory.Benchmarks -- --filter '*SearchPipeline*'</c>
 /// </summary>
 public class SearchPipelineBenchmarks
 {
     private readonly List<SearchDiagnostics> _diagnostics = [];
     private RefinedSearch _search = null!;
+    private RefinedSearch _instant = null!;
     private SearchOptions _refined = null!;
     private SearchOptions _plain = null!;
 
     [Params(100_000)]
     public int Count { get; set; }
 
+    [Params(ScanQuantization.None, ScanQuantization.Int8)]
+    public ScanQuantization Quantization { get; set; }
+
     public int Dimension { get; set; } = 512;
 
     [GlobalSetup]
     public void Setup()
     {
-        var store = new InMemoryStore(Count, Dimension, seed: 7);
+        var store = new InMemoryStore(Count, Dimension, Quantization, seed: 7);
         _search = new RefinedSearch(store, new FixedQueryEmbedder(Dimension), new DelayedJudge(TimeSpan.FromMilliseconds(100)));
+        _instant = new RefinedSearch(store, new FixedQueryEmbedder(Dimension), new DelayedJudge(TimeSpan.Zero));
         _refined = new SearchOptions { Top = 10 };
         _plain = new SearchOptions { Top = 10, Refine = false };
     }
 
     [Benchmark(Baseline = true)]
     public async Task<int> PlainSearch() => (await _search.SearchAsync("bench", "query", _plain)).Hits.Count;
+
+    [Benchmark]
+    public async Task<int> RefinedSearchInstantJudge()
+    {
+        var result = await _instant.SearchAsync("bench", "query", _refined);
+        return result.Diagnostics.Refined ? result.Hits.Count : throw new InvalidOperationException("The search was not refined: " + result.Diagnostics.SkippedReason);
+    }
 
     [Benchmark]
     public async Task<int> RefinedSearchWith100msJudge()
@@ -65,7 +79,7 @@ public class SearchPipelineBenchmarks
         double Ms(Func<SearchDiagnostics, TimeSpan> f) => Median(d.Select(x => f(x).TotalMilliseconds));
         double allButJudge = Median(d.Select(x => (x.TotalTime - x.JudgeTime).TotalMilliseconds));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// stages (median of {d.Count} refined searches, ms): embed {Ms(x => x.EmbedTime):0.00} | retrieve {Ms(x => x.RetrieveTime):0.00} | judge {Ms(x => x.JudgeTime):0.00} | optimise {Ms(x => x.OptimiseTime):0.00} | re-score {Ms(x => x.RescoreTime):0.00} | total {Ms(x => x.TotalTime):0.00} | all but judge {allButJudge:0.00}"));
+            $"// stages ({Quantization}; median of {d.Count} refined searches with the 100 ms judge, ms; passes per search {Median(d.Select(x => (double)x.Passes))}): embed {Ms(x => x.EmbedTime):0.00} | retrieve {Ms(x => x.RetrieveTime):0.00} | judge {Ms(x => x.JudgeTime):0.00} | optimise {Ms(x => x.OptimiseTime):0.00} | re-score {Ms(x => x.RescoreTime):0.00} | total {Ms(x => x.TotalTime):0.00} | all but judge {allButJudge:0.00}"));
         _diagnostics.Clear();
     }
 
@@ -74,10 +88,10 @@ public class SearchPipelineBenchmarks
     {
         private readonly Dictionary<string, MemoryRecord> _records = new(StringComparer.Ordinal);
 
-        public InMemoryStore(int count, int dimension, int seed)
+        public InMemoryStore(int count, int dimension, ScanQuantization quantization, int seed)
         {
             Dimension = dimension;
-            Index = new ExactVectorIndex(dimension, new ExactVectorIndexOptions { InitialCapacity = count });
+            Index = new ExactVectorIndex(dimension, new ExactVectorIndexOptions { InitialCapacity = count, Quantization = quantization });
             var rng = new Random(seed);
             var v = new float[dimension];
             var tags = new Dictionary<string, string>();
@@ -134,7 +148,11 @@ public class SearchPipelineBenchmarks
     {
         public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
         {
-            await Task.Delay(latency, cancellationToken);
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, cancellationToken);
+            }
+
             return new JudgeResult(request.Documents.Select((d, i) => RelevanceJudgment.Scored(d.Id, i % 3 == 0 ? 1f : 0f)).ToArray());
         }
     }

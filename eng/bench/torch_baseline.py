@@ -6,8 +6,10 @@
 2. Re-scoring: top-10 by cosine over n = 100k and 1M normalised vectors of d = 384
    (matrix-vector product + torch.topk), reported in GB/s of vectors scanned.
 
-Run: /usr/bin/python3 eng/bench/torch_baseline.py   (needs Debian's python3-torch; not run by CI)
+Run: /usr/bin/python3 eng/bench/torch_baseline.py [--json FILE]   (needs Debian's python3-torch; not run by CI)
+With --json, the medians (ms) are also written to FILE for eng/bench/table.py.
 """
+import json
 import os
 import statistics
 import sys
@@ -31,6 +33,7 @@ def timeit(fn, repeat, warmup=2):
 
 
 def main():
+    results = {"refine": {}, "topk": {}}
     torch.set_num_threads(os.cpu_count())
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     g = torch.Generator().manual_seed(7)
@@ -44,12 +47,18 @@ def main():
             lr = 5e-3 if refit else 1e-4
             t = timeit(lambda: refine(q, docs, scores, lr, 100, refit), repeat=15)
             print(f"| refine d={d} {'ReFIT' if refit else 'KL'} | {t * 1e3:.2f} ms |")
+            results["refine"][f"{d}/{'ReFIT' if refit else 'KL'}"] = t * 1e3
     for n in (100_000, 1_000_000):
         m = torch.nn.functional.normalize(torch.rand(n, 384, generator=g) - 0.5, dim=1)
         q = torch.nn.functional.normalize(torch.rand(384, generator=g) - 0.5, dim=0)
         t = timeit(lambda: torch.topk(m @ q, 10), repeat=10)
         gbs = n * 384 * 4 / t / 1e9
         print(f"| top-10 of n={n:,} d=384 | {t * 1e3:.2f} ms ({gbs:.1f} GB/s) |")
+        results["topk"][str(n)] = t * 1e3
+        del m
+    if "--json" in sys.argv:
+        with open(sys.argv[sys.argv.index("--json") + 1], "w") as f:
+            json.dump(results, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ internal static class DemoCommand
         command.Options.Add(sharedDir);
         command.SetAction(async (parse, ct) =>
         {
-            var console = AnsiConsole.Console;
+            var console = TerminalText.StandardOutput();
             bool chat = ChatModelSettings.TryFromEnvironment(out var chatSettings, out _);
             console.Write(new Rule("[bold]RefineMemory demo[/]: test-time query refinement (Gera et al. 2026)").LeftJustified());
             if (chat)

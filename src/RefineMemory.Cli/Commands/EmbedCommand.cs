@@ -45,6 +45,7 @@ internal static class EmbedCommand
             run.Stop();
 
             var destination = parse.GetValue(output);
+            CliFiles.CheckOutput(destination, "--output");
             await using (Stream stream = destination is null ? Console.OpenStandardOutput() : File.Create(destination.FullName))
             {
                 Write(embeddings, stream);

@@ -8,7 +8,9 @@ namespace RefineMemory.Retrieve;
 /// <summary>
 /// Dot products of one query against many contiguous rows. Four rows share each load of the query, so the
 /// scan is bound by memory bandwidth rather than by loads; falls back to <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
-/// where the vector width does not divide the dimension.
+/// where the vector width does not divide the dimension. A row's score does not depend on the rows around it
+/// (<see cref="ScoreRow"/> sums in the same order as the four-row kernels), so re-ranking a few rows gives
+/// bit-for-bit the scores a full scan gives.
 /// </summary>
 internal static class DotProductKernel
 {
@@ -35,8 +37,39 @@ internal static class DotProductKernel
 
         for (; i < n; i++)
         {
-            scores[i] = TensorPrimitives.Dot(rows.Slice(i * d, d), query);
+            scores[i] = ScoreRow(rows.Slice(i * d, d), query);
         }
+    }
+
+    /// <summary>One row's score, summed exactly as <see cref="Score"/> sums it.</summary>
+    public static float ScoreRow(ReadOnlySpan<float> row, ReadOnlySpan<float> query)
+    {
+        int d = query.Length;
+        ref float q = ref MemoryMarshal.GetReference(query);
+        ref float r = ref MemoryMarshal.GetReference(row);
+        if (Vector512.IsHardwareAccelerated && d % Vector512<float>.Count == 0)
+        {
+            var a = Vector512<float>.Zero;
+            for (int k = 0; k < d; k += Vector512<float>.Count)
+            {
+                a = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r, (nuint)k), Vector512.LoadUnsafe(ref q, (nuint)k), a);
+            }
+
+            return Vector512.Sum(a);
+        }
+
+        if (Vector256.IsHardwareAccelerated && d % Vector256<float>.Count == 0)
+        {
+            var a = Vector256<float>.Zero;
+            for (int k = 0; k < d; k += Vector256<float>.Count)
+            {
+                a = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)k), Vector256.LoadUnsafe(ref q, (nuint)k), a);
+            }
+
+            return Vector256.Sum(a);
+        }
+
+        return TensorPrimitives.Dot(row[..d], query);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

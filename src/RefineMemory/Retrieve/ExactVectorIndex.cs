@@ -5,7 +5,9 @@ namespace RefineMemory.Retrieve;
 /// <summary>
 /// An exact (brute-force) cosine-similarity index held in memory. Vectors are L2-normalised once on
 /// insert and stored contiguously, so a query costs one pass of dot products over the whole collection,
-/// split across cores for large collections. Safe for concurrent readers with one writer at a time.
+/// split across cores for large collections. By default the pass reads an 8-bit copy (a quarter of the bytes)
+/// and re-ranks the best candidates exactly (<see cref="ExactVectorIndexOptions.Quantization"/>).
+/// Safe for concurrent readers with one writer at a time.
 /// </summary>
 public sealed class ExactVectorIndex
 {
@@ -14,16 +16,49 @@ public sealed class ExactVectorIndex
     private readonly ExactVectorIndexOptions _options;
     private float[] _data;
     private string[] _ids;
+    private sbyte[]? _codes;
+    private float[]? _codeScales;
     private int _count;
+    private long _version;
 
     public ExactVectorIndex(int dimension, ExactVectorIndexOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Dimension = dimension;
-        _options = options ?? new ExactVectorIndexOptions();
+        _options = Validated(options ?? new ExactVectorIndexOptions());
         int capacity = Math.Max(16, _options.InitialCapacity);
         _data = new float[(long)capacity * dimension];
         _ids = new string[capacity];
+        if (_options.Quantization == ScanQuantization.Int8)
+        {
+            _codes = new sbyte[(long)capacity * dimension];
+            _codeScales = new float[capacity];
+        }
+    }
+
+    /// <summary>A checked copy, so that options changed after construction (unchecked) cannot reach a search.</summary>
+    private static ExactVectorIndexOptions Validated(ExactVectorIndexOptions options)
+    {
+        if (options.MaxDegreeOfParallelism is { } dop)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(dop, 1, "options.MaxDegreeOfParallelism");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Oversampling, 1, "options.Oversampling");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinFloatsPerThread, 1, "options.MinFloatsPerThread");
+        if (!Enum.IsDefined(options.Quantization))
+        {
+            throw new ArgumentOutOfRangeException("options.Quantization", options.Quantization, "Unknown quantization.");
+        }
+
+        return new ExactVectorIndexOptions
+        {
+            InitialCapacity = options.InitialCapacity,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            MinFloatsPerThread = options.MinFloatsPerThread,
+            Quantization = options.Quantization,
+            Oversampling = options.Oversampling,
+        };
     }
 
     /// <summary>The length every stored and query vector must have.</summary>
@@ -64,6 +99,12 @@ public sealed class ExactVectorIndex
             Span<float> row = Row(slot);
             float norm = TensorPrimitives.Norm(vector);
             TensorPrimitives.Divide(vector, norm, row);
+            if (_codes is not null)
+            {
+                _codeScales![slot] = ScalarQuantizer.Quantize(row, _codes.AsSpan(slot * Dimension, Dimension));
+            }
+
+            _version++;
         }
         finally
         {
@@ -88,11 +129,18 @@ public sealed class ExactVectorIndex
             if (slot != last)
             {
                 Row(last).CopyTo(Row(slot));
+                if (_codes is not null)
+                {
+                    _codes.AsSpan(last * Dimension, Dimension).CopyTo(_codes.AsSpan(slot * Dimension, Dimension));
+                    _codeScales![slot] = _codeScales[last];
+                }
+
                 _ids[slot] = _ids[last];
                 _slotById[_ids[slot]] = slot;
             }
 
             _ids[last] = null!;
+            _version++;
             return true;
         }
         finally
@@ -112,7 +160,9 @@ public sealed class ExactVectorIndex
 
     /// <summary>
     /// Returns the <paramref name="top"/> stored vectors most similar to <paramref name="query"/> by cosine,
-    /// best first. <paramref name="filter"/>, when given, keeps only the ids it accepts.
+    /// best first, with their exact float32 cosines. <paramref name="filter"/>, when given, keeps only the ids it
+    /// accepts. With <see cref="ScanQuantization.Int8"/> the candidates come from the 8-bit copy (see
+    /// <see cref="ExactVectorIndexOptions.Quantization"/>).
     /// </summary>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int top, Func<string, bool>? filter = null)
     {
@@ -122,22 +172,89 @@ public sealed class ExactVectorIndex
         _lock.EnterReadLock();
         try
         {
+            return _count == 0 ? [] : TopUnderLock(q, top, Accept(filter), allScores: null, exact: false, _options.Oversampling, out _);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Search"/> with this call's own oversampling, or exact (float32 only) for <paramref name="oversampling"/> 0:
+    /// for measuring recall against the exact scan on one copy of the data.
+    /// </summary>
+    internal SearchHit[] SearchWith(ReadOnlySpan<float> query, int top, int oversampling)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(oversampling);
+        float[] q = NormalisedQuery(query);
+        _lock.EnterReadLock();
+        try
+        {
+            return _count == 0 ? [] : TopUnderLock(q, top, null, allScores: null, exact: oversampling == 0, oversampling, out _);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// One pass that yields both the best <paramref name="top"/> (exact cosines) and every row's score
+    /// (approximate, with error bounds, when the 8-bit copy was scanned; NaN where <paramref name="filter"/> rejects).
+    /// </summary>
+    internal IndexScan Scan(float[] unitQuery, int top, Func<string, bool>? filter, bool exact)
+    {
+        _lock.EnterReadLock();
+        try
+        {
             int n = _count;
+            var ids = new string[n];
+            Array.Copy(_ids, ids, n);
+            var scores = new float[n];
             if (n == 0)
             {
-                return [];
+                return new IndexScan(this, _version, unitQuery, ids, scores, null, []);
             }
 
-            int k = Math.Min(top, n);
-            var heap = ScanTopK(q, n, k, filter);
-            var sorted = heap.ToSortedArray();
-            var hits = new SearchHit[sorted.Length];
-            for (int i = 0; i < sorted.Length; i++)
+            var hits = TopUnderLock(unitQuery, top, Accept(filter), scores, exact, _options.Oversampling, out var quantized);
+            float[]? bounds = null;
+            if (quantized is not null)
             {
-                hits[i] = new SearchHit(_ids[sorted[i].Slot], sorted[i].Score);
+                bounds = new float[n];
+                TensorPrimitives.Multiply(_codeScales.AsSpan(0, n), quantized.ErrorPerRowScale, bounds);
+                TensorPrimitives.Add(bounds, quantized.ErrorFloor, bounds);
             }
 
-            return hits;
+            return new IndexScan(this, _version, unitQuery, ids, scores, bounds, hits);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Exact float32 cosines of the rows at <paramref name="slots"/>, bit for bit what a full scan gives, provided
+    /// the index has not changed since <paramref name="version"/>; false (and nothing written) if it has.
+    /// </summary>
+    internal bool TryScoreSlots(long version, float[] unitQuery, ReadOnlySpan<int> slots, Span<float> scores)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (version != _version)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < slots.Length; i++)
+            {
+                scores[i] = DotProductKernel.ScoreRow(Row(slots[i]), unitQuery);
+            }
+
+            return true;
         }
         finally
         {
@@ -159,7 +276,10 @@ public sealed class ExactVectorIndex
             var ids = new string[n];
             var scores = new float[n];
             Array.Copy(_ids, ids, n);
-            DotProductKernel.Score(_data.AsSpan(0, n * Dimension), q, scores);
+            if (n > 0)
+            {
+                TopUnderLock(q, 1, null, scores, exact: true, _options.Oversampling, out _);
+            }
 
             return (ids, scores);
         }
@@ -209,7 +329,7 @@ public sealed class ExactVectorIndex
         return vector;
     }
 
-    private float[] NormalisedQuery(ReadOnlySpan<float> query)
+    internal float[] NormalisedQuery(ReadOnlySpan<float> query)
     {
         Guard.Dimension(query, Dimension, "query vector");
         Guard.Finite(query, "query vector");
@@ -219,67 +339,41 @@ public sealed class ExactVectorIndex
         return q;
     }
 
-    private TopKHeap ScanTopK(float[] q, int n, int k, Func<string, bool>? filter)
+    private SearchHit[] TopUnderLock(float[] q, int top, Func<int, bool>? accept, float[]? allScores, bool exact, int oversampling, out QuantizedQuery? quantized)
     {
-        int d = Dimension;
-        long work = (long)n * d;
-        int threads = Math.Min(_options.MaxDegreeOfParallelism ?? Environment.ProcessorCount, (int)Math.Max(1, work / _options.MinFloatsPerThread));
-        if (threads <= 1)
+        int n = _count;
+        int k = Math.Min(top, n);
+        long work = (long)n * Dimension;
+        int workers = (int)Math.Clamp(work / _options.MinFloatsPerThread, 1, _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+        int candidates = (int)Math.Min(n, (long)k * oversampling);
+        quantized = null;
+        TopKHeap best;
+        if (_codes is null || exact || (allScores is null && candidates >= n))
         {
-            var heap = new TopKHeap(k);
-            ScanRange(q, 0, n, ref heap, filter);
-            return heap;
+            best = PartitionedScan.TopK(new FloatRowScorer(_data, q), n, k, workers, accept, allScores);
         }
-
-        var partial = new TopKHeap[threads];
-        int chunk = (n + threads - 1) / threads;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        else
         {
-            var local = new TopKHeap(k);
-            int start = t * chunk;
-            int end = Math.Min(n, start + chunk);
-            if (start < end)
+            quantized = new QuantizedQuery(q);
+            var heap = PartitionedScan.TopK(new Int8RowScorer(_codes, _codeScales!, quantized), n, candidates, workers, accept, allScores);
+            best = new TopKHeap(k);
+            foreach (var (_, slot) in heap.ToSortedArray())
             {
-                ScanRange(q, start, end, ref local, filter);
-            }
-
-            partial[t] = local;
-        });
-
-        var merged = new TopKHeap(k);
-        foreach (var h in partial)
-        {
-            foreach (var (score, slot) in h.ToSortedArray())
-            {
-                merged.Offer(score, slot);
+                best.Offer(DotProductKernel.ScoreRow(Row(slot), q), slot);
             }
         }
 
-        return merged;
+        var sorted = best.ToSortedArray();
+        var hits = new SearchHit[sorted.Length];
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            hits[i] = new SearchHit(_ids[sorted[i].Slot], sorted[i].Score);
+        }
+
+        return hits;
     }
 
-    private void ScanRange(float[] q, int start, int end, ref TopKHeap heap, Func<string, bool>? filter)
-    {
-        // Score a block of rows at a time into a small stack buffer, then offer them to the heap.
-        const int Block = 256;
-        int d = Dimension;
-        Span<float> scores = stackalloc float[Block];
-        ReadOnlySpan<float> data = _data;
-        for (int blockStart = start; blockStart < end; blockStart += Block)
-        {
-            int rows = Math.Min(Block, end - blockStart);
-            Span<float> blockScores = scores[..rows];
-            DotProductKernel.Score(data.Slice(blockStart * d, rows * d), q, blockScores);
-            for (int r = 0; r < rows; r++)
-            {
-                float score = blockScores[r];
-                if (score >= heap.Threshold && (filter is null || filter(_ids[blockStart + r])))
-                {
-                    heap.Offer(score, blockStart + r);
-                }
-            }
-        }
-    }
+    private Func<int, bool>? Accept(Func<string, bool>? filter) => filter is null ? null : slot => filter(_ids[slot]);
 
     private Span<float> Row(int slot) => _data.AsSpan(slot * Dimension, Dimension);
 
@@ -302,5 +396,10 @@ public sealed class ExactVectorIndex
 
         Array.Resize(ref _data, capacity * Dimension);
         Array.Resize(ref _ids, capacity);
+        if (_codes is not null)
+        {
+            Array.Resize(ref _codes, capacity * Dimension);
+            Array.Resize(ref _codeScales, capacity);
+        }
     }
 }

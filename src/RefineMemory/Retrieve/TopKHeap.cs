@@ -41,6 +41,15 @@ internal struct TopKHeap
         }
     }
 
+    /// <summary>Offers every item kept by <paramref name="other"/> (merging per-partition heaps).</summary>
+    public void OfferAll(in TopKHeap other)
+    {
+        for (int i = 0; i < other._count; i++)
+        {
+            Offer(other._scores[i], other._slots[i]);
+        }
+    }
+
     /// <summary>Copies the kept items out, best first.</summary>
     public readonly (float Score, int Slot)[] ToSortedArray()
     {

@@ -57,6 +57,7 @@ public sealed class RefinedSearch
         var refinement = _options.Refinement.Clone();
         refinement.FeedbackCount = options.FeedbackCount ?? refinement.FeedbackCount;
         refinement.FeedbackFromTop = options.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
+        refinement.JudgeBudget = options.JudgeBudget ?? refinement.JudgeBudget;
         refinement.Validate();
         bool refine = options.Refine ?? _options.Refine;
 
@@ -70,22 +71,19 @@ public sealed class RefinedSearch
 
         stage.Restart();
         Func<string, bool>? filter = MetadataFilter.Create(col, options.Filter);
-        var before = InitialRanking.Rank(col.Index, queryVector, filter, Math.Max(top, refinement.FeedbackCount), refine && refinement.FeedbackFromTop < refinement.FeedbackCount);
+        var before = InitialRanking.Rank(col.Index, queryVector, filter, Math.Max(top, refinement.FeedbackCount), refine && refinement.FeedbackFromTop < refinement.FeedbackCount, keepSnapshot: refine);
         var sample = refine ? SelectSample(col, before, refinement) : [];
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = null;
         if (refine && sample.Count > 0)
         {
-            // Ranks before refinement need every original cosine; that pass runs while the judge works.
-            before.StartSnapshot(col.Index, queryVector);
-            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, cancellationToken).ConfigureAwait(false);
+            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, options.JudgeProgress, cancellationToken).ConfigureAwait(false);
         }
 
         stage.Restart();
-        var hits = outcome is { Refined: true }
-            ? await RescoreAsync(col, outcome.QueryVector, queryVector, before, top, filter, cancellationToken).ConfigureAwait(false)
-            : Unrefined(col, before, top);
+        bool rescore = outcome is { Refined: true };
+        var hits = rescore ? Rescore(col, outcome!.QueryVector, before, top, filter) : Unrefined(col, before, top);
         var rescoreTime = stage.Elapsed;
 
         string? skipped = !refine ? "refinement was turned off for this search"
@@ -101,7 +99,9 @@ public sealed class RefinedSearch
             TotalTime = total.Elapsed,
             Refined = outcome?.Refined ?? false,
             SkippedReason = skipped,
+            Note = outcome?.Note,
             Candidates = before.EligibleCount,
+            Passes = before.Passes + (rescore ? 1 : 0),
             Judged = outcome is null ? [] : DescribeJudged(sample, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
@@ -166,10 +166,11 @@ public sealed class RefinedSearch
         return hits;
     }
 
-    private static async Task<RefinedSearchHit[]> RescoreAsync(IMemoryCollection col, float[] refined, float[] original, InitialRanking before, int top, Func<string, bool>? filter, CancellationToken cancellationToken)
+    private static RefinedSearchHit[] Rescore(IMemoryCollection col, float[] refined, InitialRanking before, int top, Func<string, bool>? filter)
     {
+        // One more pass, with the refined vector; ranks before come from the first pass's snapshot.
         var after = col.Index.Search(refined, top, filter);
-        var located = await before.LocateAsync(col.Index, original, after.Select(h => h.Id).ToArray(), cancellationToken).ConfigureAwait(false);
+        var located = before.Locate([.. after.Select(h => h.Id)]);
         var hits = new RefinedSearchHit[after.Count];
         for (int i = 0; i < after.Count; i++)
         {

@@ -3,85 +3,109 @@ using RefineMemory.Retrieve;
 namespace RefineMemory.Search;
 
 /// <summary>
-/// Every chunk's cosine to the original query (one pass over the index), restricted to the chunks that pass
-/// the filter: what ranks before refinement are computed from.
+/// Every chunk's score against the original query, from the same pass that found the original ranking, kept
+/// to give each final result the rank it had before refinement. When that pass read the 8-bit copy the scores
+/// are approximate with known bounds: a chunk whose bound settles the comparison is counted from the snapshot,
+/// and only the few within their bound of a located chunk are scored exactly, so the ranks are those of the
+/// exact float32 ranking without a second pass.
 /// </summary>
 internal sealed class ScoreSnapshot
 {
-    private ScoreSnapshot(string[] ids, float[] scores, int[]? eligible)
+    private readonly ExactVectorIndex _index;
+    private readonly float[] _query;
+    private readonly Func<string, bool>? _filter;
+    private readonly IndexScan _scan;
+
+    private ScoreSnapshot(ExactVectorIndex index, float[] query, Func<string, bool>? filter, IndexScan scan)
     {
-        Ids = ids;
-        Scores = scores;
-        Eligible = eligible;
+        _index = index;
+        _query = query;
+        _filter = filter;
+        _scan = scan;
+        foreach (float score in scan.Scores)
+        {
+            EligibleCount += float.IsNaN(score) ? 0 : 1;
+        }
     }
 
     /// <summary>Chunk ids in storage order (the index's tie order).</summary>
-    public string[] Ids { get; }
+    public string[] Ids => _scan.Ids;
 
-    public float[] Scores { get; }
+    /// <summary>Each chunk's score (approximate when <see cref="Exact"/> is false); NaN where the filter rejects it.</summary>
+    public float[] Scores => _scan.Scores;
 
-    /// <summary>The storage positions that pass the filter, ascending; <c>null</c> when there is no filter.</summary>
-    public int[]? Eligible { get; }
+    /// <summary>Whether <see cref="Scores"/> are the exact float32 cosines.</summary>
+    public bool Exact => _scan.Bounds is null;
 
-    public int EligibleCount => Eligible?.Length ?? Ids.Length;
+    /// <summary>The best chunks of the pass, exact cosines, best first.</summary>
+    public SearchHit[] Top => _scan.Top;
 
-    public int SlotAt(int eligibleIndex) => Eligible is null ? eligibleIndex : Eligible[eligibleIndex];
+    /// <summary>Chunks that passed the filter.</summary>
+    public int EligibleCount { get; }
 
-    public static ScoreSnapshot Compute(ExactVectorIndex index, float[] query, Func<string, bool>? filter)
-    {
-        var (ids, scores) = index.ScoreAll(query);
-        if (filter is null)
-        {
-            return new ScoreSnapshot(ids, scores, null);
-        }
+    /// <summary>Full passes over the stored vectors this snapshot has cost (1, or 2 if the index changed before <see cref="Locate"/>).</summary>
+    public int Passes { get; private set; } = 1;
 
-        var eligible = new List<int>();
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if (filter(ids[i]))
-            {
-                eligible.Add(i);
-            }
-        }
-
-        return new ScoreSnapshot(ids, scores, [.. eligible]);
-    }
+    /// <summary>One pass over the index: the best <paramref name="top"/> and every chunk's score.</summary>
+    public static ScoreSnapshot Compute(ExactVectorIndex index, float[] query, Func<string, bool>? filter, int top, bool exact) =>
+        new(index, query, filter, index.Scan(index.NormalisedQuery(query), top, filter, exact));
 
     /// <summary>
-    /// For each of <paramref name="ids"/>: its cosine and its 1-based rank among eligible chunks (higher cosine
-    /// first, ties by storage order), or <c>(NaN, 0)</c> for an id the snapshot does not hold.
+    /// For each of <paramref name="ids"/>: its exact cosine and its 1-based rank among eligible chunks (higher
+    /// cosine first, ties by storage order), or <c>(NaN, 0)</c> for an id the snapshot does not hold.
     /// </summary>
     public (float Score, int Rank)[] Locate(IReadOnlyList<string> ids)
     {
-        // Ids from the same index are the same string instances, so a reference lookup usually finds them
-        // without hashing 100k strings; anything not found that way is looked up by value.
-        var slot = new int[ids.Count];
-        Array.Fill(slot, -1);
-        FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, ReferenceEqualityComparer.Instance));
-        if (slot.Contains(-1))
-        {
-            FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, StringComparer.Ordinal));
-        }
-
-        // One pass over the scores counts, for every id at once, the eligible chunks ranked above it.
-        var before = new int[ids.Count];
+        var slot = FindSlots(ids);
         var score = new float[ids.Count];
-        for (int k = 0; k < ids.Count; k++)
+        if (!ExactScores(slot, score))
         {
-            score[k] = slot[k] < 0 ? float.NaN : Scores[slot[k]];
+            // The index changed since the pass: rank against what it holds now.
+            var fresh = Compute(_index, _query, _filter, 1, exact: true);
+            Passes += fresh.Passes;
+            return fresh.Locate(ids);
         }
 
-        for (int e = 0; e < EligibleCount; e++)
+        var before = new int[ids.Count];
+        var undecided = new List<(int Id, int Slot)>();
+        float[] scores = Scores;
+        float[]? bounds = _scan.Bounds;
+        for (int i = 0; i < scores.Length; i++)
         {
-            int i = SlotAt(e);
-            float t = Scores[i];
+            float t = scores[i];
+            if (float.IsNaN(t))
+            {
+                continue;
+            }
+
+            float b = bounds is null ? 0f : bounds[i];
             for (int k = 0; k < score.Length; k++)
             {
-                if (t > score[k] || (t == score[k] && i < slot[k]))
+                if (slot[k] < 0)
+                {
+                    continue;
+                }
+
+                if (b == 0f)
+                {
+                    before[k] += Above(t, i, score[k], slot[k]) ? 1 : 0;
+                }
+                else if (t - b > score[k])
                 {
                     before[k]++;
                 }
+                else if (t + b >= score[k])
+                {
+                    undecided.Add((k, i));
+                }
             }
+        }
+
+        if (!Settle(undecided, score, slot, before))
+        {
+            var fresh = Compute(_index, _query, _filter, 1, exact: true);
+            Passes += fresh.Passes;
+            return fresh.Locate(ids);
         }
 
         var result = new (float, int)[ids.Count];
@@ -91,6 +115,79 @@ internal sealed class ScoreSnapshot
         }
 
         return result;
+    }
+
+    private static bool Above(float t, int i, float s, int slot) => t > s || (t == s && i < slot);
+
+    /// <summary>Scores the undecided chunks exactly (each once) and counts those ranked above.</summary>
+    private bool Settle(List<(int Id, int Slot)> undecided, float[] score, int[] slot, int[] before)
+    {
+        if (undecided.Count == 0)
+        {
+            return true;
+        }
+
+        int[] rows = undecided.Select(u => u.Slot).Distinct().ToArray();
+        var exact = new float[rows.Length];
+        if (!_scan.TryScoreExactly(rows, exact))
+        {
+            return false;
+        }
+
+        var exactBySlot = new Dictionary<int, float>(rows.Length);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            exactBySlot[rows[r]] = exact[r];
+        }
+
+        foreach (var (k, i) in undecided)
+        {
+            before[k] += Above(exactBySlot[i], i, score[k], slot[k]) ? 1 : 0;
+        }
+
+        return true;
+    }
+
+    private bool ExactScores(int[] slot, float[] score)
+    {
+        int[] found = slot.Where(s => s >= 0).ToArray();
+        var exact = new float[found.Length];
+        if (Exact)
+        {
+            for (int f = 0; f < found.Length; f++)
+            {
+                exact[f] = Scores[found[f]];
+            }
+        }
+        else if (!_scan.TryScoreExactly(found, exact))
+        {
+            return false;
+        }
+
+        for (int k = 0, f = 0; k < slot.Length; k++)
+        {
+            score[k] = slot[k] < 0 ? float.NaN : exact[f++];
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Storage positions of <paramref name="ids"/> among eligible chunks (-1 where absent). Ids from the same index
+    /// are the same string instances, so a reference lookup usually finds them without hashing 100k strings;
+    /// anything not found that way is looked up by value.
+    /// </summary>
+    private int[] FindSlots(IReadOnlyList<string> ids)
+    {
+        var slot = new int[ids.Count];
+        Array.Fill(slot, -1);
+        FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, ReferenceEqualityComparer.Instance));
+        if (slot.Contains(-1))
+        {
+            FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, StringComparer.Ordinal));
+        }
+
+        return slot;
     }
 
     private void FindSlots(IReadOnlyList<string> ids, int[] slot, Dictionary<string, int> wanted)
@@ -103,10 +200,9 @@ internal sealed class ScoreSnapshot
             }
         }
 
-        for (int e = 0; e < EligibleCount && wanted.Count > 0; e++)
+        for (int i = 0; i < Ids.Length && wanted.Count > 0; i++)
         {
-            int i = SlotAt(e);
-            if (wanted.Remove(Ids[i], out int k))
+            if (!float.IsNaN(Scores[i]) && wanted.Remove(Ids[i], out int k))
             {
                 slot[k] = i;
             }

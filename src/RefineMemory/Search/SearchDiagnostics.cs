@@ -23,14 +23,31 @@ public sealed class SearchDiagnostics
     /// <summary>Why refinement did not run (disabled, too few judgments), or <c>null</c>.</summary>
     public string? SkippedReason { get; init; }
 
+    /// <summary>What limited this search though it answered (the judge budget ran out), or <c>null</c>.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Chunks that passed the filter and were ranked.</summary>
     public int Candidates { get; init; }
+
+    /// <summary>
+    /// Full passes over the collection's stored vectors: 1 for the original ranking (which also yields the
+    /// feedback sample and the ranks before refinement) plus 1 for re-scoring with the refined vector; one more
+    /// only if the collection changed during the search and ranks before had to be recomputed.
+    /// </summary>
+    public int Passes { get; init; }
 
     /// <summary>Every document sent to the judge, in sample order, with its score or failure.</summary>
     public IReadOnlyList<JudgedChunk> Judged { get; init; } = [];
 
     /// <summary>The loss before each Adam step (empty when not refined).</summary>
     public IReadOnlyList<double> Loss { get; init; } = [];
+
+    /// <summary>
+    /// Why the judged documents' vectors were re-embedded from their texts instead of read from the store
+    /// (the store refused <c>IncludeVectors</c>, returned records without vectors, or embeds text itself), or
+    /// <c>null</c> when the stored vectors were used.
+    /// </summary>
+    public string? ReembeddedReason { get; init; }
 
     /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
     public JudgeDiagnostics? Judge { get; init; }

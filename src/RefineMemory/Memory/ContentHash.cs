@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using RefineMemory.Memory;
 
-namespace RefineMemory.Sqlite;
+namespace RefineMemory.Memory;
 
-/// <summary>SHA-256 hashes that decide whether a document (or one chunk's text) must be embedded again.</summary>
-internal static class ContentHash
+/// <summary>SHA-256 hashes that decide whether a document (or one chunk's text) must be embedded again (every memory store uses the same).</summary>
+public static class ContentHash
 {
     /// <summary>Covers everything that shapes the stored chunks: text, source, tags, format and chunking settings.</summary>
     public static string Of(MemoryDocument document, ChunkingOptions chunking)
