@@ -7,6 +7,7 @@
 # package is large and CI has no GPU. Usage: eng/gpu/check-cuda-error.sh [ARTIFACTS_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${1:-${TMPDIR:-/tmp}/refine-gpu-build}
+# Inside the checkout (artifacts/ is git-ignored): the tests find fixtures/ by walking up from their binaries.
+out=${1:-artifacts/gpu-build}
 dotnet test tests/RefineMemory.Onnx.Tests/RefineMemory.Onnx.Tests.csproj -c Release -p:RefineMemoryGpu=true \
   --artifacts-path "$out" --filter "FullyQualifiedName~UseCuda_without_cuda" --logger "console;verbosity=detailed"
