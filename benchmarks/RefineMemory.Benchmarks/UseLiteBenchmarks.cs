@@ -45,13 +45,13 @@ public class UseLiteBenchmarks
         return total;
     }
 
-    private static string[] ClincUtterances()
+    internal static string[] ClincUtterances()
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(SharedFile("datasets/clinc150/data_full.json")));
         return doc.RootElement.GetProperty("train").EnumerateArray().Take(Texts).Select(p => p[0].GetString()!).ToArray();
     }
 
-    private static string[] CranfieldAbstracts()
+    internal static string[] CranfieldAbstracts()
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(SharedFile("datasets/cranfield/cran_docs.json")));
         return doc.RootElement.EnumerateArray().Take(Texts).Select(d => d.GetProperty("body").GetString()!).ToArray();

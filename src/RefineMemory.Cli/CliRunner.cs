@@ -62,7 +62,7 @@ internal static class CliRunner
     // Every I/O problem (a folder where a file was expected, a link loop, a read-only or foreign database,
     // permissions) is the user's input to fix: exit 2 with the one line the exception carries.
     private static bool IsInputError(Exception ex) =>
-        ex is CliInputException or ArgumentException or IOException or UnauthorizedAccessException
+        ex is CliInputException or RefineMemory.Embed.EmbedderMismatchException or ArgumentException or IOException or UnauthorizedAccessException
            or System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException or RefineMemory.Refine.RefinementDivergedException;
 }
 

@@ -41,6 +41,10 @@ internal sealed class IngestWriter
     public async Task<IngestResult> RunAsync(IReadOnlyList<MemoryDocument> documents, Stopwatch timer, CancellationToken ct)
     {
         _info = await SqliteMemoryStore.ReadCollectionAsync(_conn, null, _collection, ct).ConfigureAwait(false);
+        if (_info is not null)
+        {
+            RefineMemory.Embed.EmbedderMismatchException.ThrowIfDifferent(_collection, _info.EmbeddingModel, _store.Embedder);
+        }
         var existing = await ReadHashesAsync(ct).ConfigureAwait(false);
 
         // A document given twice counts once: the last copy wins, and the result lists the ids given more than once.

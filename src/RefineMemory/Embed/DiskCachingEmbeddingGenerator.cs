@@ -8,7 +8,8 @@ namespace RefineMemory.Embed;
 /// <summary>
 /// An on-disk embedding cache in front of any <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: re-running an
 /// evaluation or re-ingesting a corpus does not re-embed what was embedded before. Entries are keyed by the SHA-256
-/// of (model id, requested dimensions, text), one small file each, written to a temporary file and renamed into
+/// of (the inner generator's <see cref="EmbedderFingerprint"/>: model bytes, pooling, normalisation, query prefix,
+/// maximum length...; the requested model id and dimensions; the <see cref="EmbeddingPurpose"/>; the text), one small file each, written to a temporary file and renamed into
 /// place, and carry a checksum: concurrent writers (threads or processes) and a crash mid-write never leave a torn
 /// entry that is read back; a damaged entry counts as a miss and is rewritten.
 /// </summary>
@@ -21,14 +22,17 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
     private static readonly byte[] Magic = "RMEV"u8.ToArray();
 
     private readonly string _modelId;
+    private readonly string _fingerprint;
     private long _hits;
     private long _misses;
 
     /// <param name="innerGenerator">The generator that computes what the cache lacks.</param>
     /// <param name="directory">The cache folder (created if needed); one sub-folder per model id.</param>
     /// <param name="modelId">
-    /// Identifies the vectors; default: the inner generator's <see cref="EmbeddingGeneratorMetadata.DefaultModelId"/>.
-    /// Change it whenever the model changes, or the cache will return the old model's vectors.
+    /// Names the cache's sub-folder; default: the inner generator's <see cref="EmbeddingGeneratorMetadata.DefaultModelId"/>.
+    /// The entries are keyed by the generator's <see cref="EmbedderFingerprint"/> as well, so a changed model,
+    /// pooling or prefix misses the cache even under the same id; for a generator that reports no fingerprint of
+    /// its own, change the id whenever the model changes.
     /// </param>
     public DiskCachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, string directory, string? modelId = null)
         : base(innerGenerator)
@@ -37,6 +41,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         _modelId = modelId is { Length: > 0 } ? modelId
             : innerGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { Length: > 0 } id ? id
             : throw new ArgumentException("the inner generator reports no model id; pass modelId so cached vectors cannot be mixed up between models.", nameof(modelId));
+        _fingerprint = EmbedderFingerprint.Of(innerGenerator)?.Value ?? _modelId;
         Directory = Path.GetFullPath(directory);
     }
 
@@ -57,7 +62,8 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
 
         string modelId = options?.ModelId is { Length: > 0 } requested ? requested : _modelId;
         string folder = Path.Combine(Directory, FolderName(modelId));
-        byte[][] keys = texts.Select(t => Key(modelId, options?.Dimensions, t)).ToArray();
+        string identity = string.Concat(_fingerprint, "\0", modelId, "\0", EmbeddingPurposes.Of(options) == EmbeddingPurpose.Query ? "query" : "document");
+        byte[][] keys = texts.Select(t => Key(identity, options?.Dimensions, t)).ToArray();
         float[]?[] vectors = await Task.Run(() => keys.Select(k => TryRead(folder, k)).ToArray(), cancellationToken).ConfigureAwait(false);
 
         // Embed each missing text once, even if it appears several times.
@@ -113,9 +119,9 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         return result;
     }
 
-    internal static byte[] Key(string modelId, int? dimensions, string text)
+    internal static byte[] Key(string identity, int? dimensions, string text)
     {
-        string material = string.Concat(modelId, "\0", dimensions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, "\0", text);
+        string material = string.Concat(identity, "\0", dimensions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, "\0", text);
         return SHA256.HashData(Encoding.UTF8.GetBytes(material));
     }
 

@@ -16,6 +16,12 @@ public interface IMemoryCollection
     /// <summary>The template that combines instruction and query; see <see cref="Embed.QueryInstruction"/>.</summary>
     string InstructionTemplate { get; }
 
+    /// <summary>
+    /// The model id (<c>EmbeddingGeneratorMetadata.DefaultModelId</c>) of the embedder that made the stored vectors,
+    /// when the store records it; a search with another embedder is refused (<see cref="Embed.EmbedderMismatchException"/>).
+    /// </summary>
+    string? EmbeddingModel => null;
+
     /// <summary>The exact index over the chunk embeddings, keyed by chunk id.</summary>
     ExactVectorIndex Index { get; }
 

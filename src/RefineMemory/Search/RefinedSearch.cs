@@ -122,6 +122,7 @@ public sealed class RefinedSearch
 
     private async Task<float[]> EmbedAsync(IMemoryCollection col, string text, CancellationToken cancellationToken)
     {
+        EmbedderMismatchException.ThrowIfDifferent(col.Name, col.EmbeddingModel, _embedder);
         var embeddings = await _embedder.GenerateAsync([text], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != 1)
         {
