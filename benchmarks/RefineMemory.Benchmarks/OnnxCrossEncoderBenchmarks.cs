@@ -24,7 +24,7 @@ public class OnnxCrossEncoderBenchmarks
             .Select(i => new JudgeDocument($"d{i}", $"Document {i}: assisted suicide should be legal because people must be able to end their own suffering with dignity."))
             .ToArray();
         _request = new JudgeRequest("Is assisted suicide ethical?", documents);
-        var session = new RefineMemory.Onnx.Native.OnnxSessionOptions { IntraOpThreads = 1 };
+        var session = new RefineMemory.Onnx.OnnxSessionOptions { IntraOpThreads = 1 };
         _single = OnnxCrossEncoderJudge.FromModelDirectory(dir, new OnnxCrossEncoderOptions { BatchSize = 1, Session = session });
         _batched = OnnxCrossEncoderJudge.FromModelDirectory(dir, new OnnxCrossEncoderOptions { BatchSize = 20, Session = session });
     }

@@ -29,7 +29,7 @@ public class OnnxEmbeddingBenchmarks
         _texts = doc.RootElement.GetProperty("singles").EnumerateArray().Select(c => c.GetProperty("text").GetString()!)
             .Where(t => t.Length > 20).Skip(60).Take(64).ToArray();
         string dir = Path.Combine(root, "fixtures", "onnx", "tiny-embedder");
-        var session = new RefineMemory.Onnx.Native.OnnxSessionOptions { IntraOpThreads = IntraOpThreads };
+        var session = new RefineMemory.Onnx.OnnxSessionOptions { IntraOpThreads = IntraOpThreads };
         _single = OnnxEmbeddingGenerator.FromModelDirectory(dir, new OnnxEmbeddingOptions { BatchSize = 1, Session = session });
         _batched = OnnxEmbeddingGenerator.FromModelDirectory(dir, new OnnxEmbeddingOptions { BatchSize = 32, Session = session });
     }

@@ -1,8 +1,8 @@
 // An agent that answers questions with RefineMemory's search tool through an OpenAI-compatible chat model.
-// The tools are our AIFunctions (search, ingest) handed to our IChatClient (OpenAICompatibleChatClient) in
-// ChatOptions.Tools; the function-invoking chat client package is not available here, so ToolCallLoop.cs runs the
-// calls: the model sees the tools' names, descriptions and JSON schemas, asks for calls, and gets the tools' JSON
-// back until it answers (at most MaxRounds model calls). The same chat model is the relevance judge inside every search.
+// The tools are our AIFunctions (search, ingest) in ChatOptions.Tools; Microsoft.Extensions.AI's
+// FunctionInvokingChatClient (AgentChat.cs) runs the calls: the model sees the tools' names, descriptions and JSON
+// schemas, asks for calls, and gets the tools' JSON back until it answers (at most MaxRounds model calls).
+// The same chat model, unwrapped, is the relevance judge inside every search.
 //
 //   REFINE_CHAT_ENDPOINT=http://localhost:11434/v1 REFINE_CHAT_MODEL=qwen2.5:7b \
 //     dotnet run --project samples/AgentSample -- "How do I rotate the API keys?"
@@ -39,15 +39,15 @@ var documents = await RefineMemory.Memory.DocumentReader.ReadAsync(Path.Combine(
 var ingest = await provider.GetRequiredService<RefineMemory.Memory.IMemoryStore>().IngestAsync("handbook", documents);
 Console.Error.WriteLine($"handbook: {ingest.Added} added, {ingest.Unchanged} unchanged ({database})");
 
-var chat = provider.GetRequiredService<IChatClient>();
+using var agent = AgentChat.Create(provider.GetRequiredService<IChatClient>(), MaxRounds, Console.Error);
 List<ChatMessage> messages =
 [
     new(ChatRole.System, "You answer from the company handbook. Call the search tool first, then answer citing the document ids you used."),
     new(ChatRole.User, question),
 ];
 
-var answer = await ToolCallLoop.RunAsync(chat, messages, tools.All, MaxRounds, Console.Error, CancellationToken.None);
-if (answer is null)
+var answer = await agent.GetResponseAsync(messages, new ChatOptions { Tools = [.. tools.All], ToolMode = ChatToolMode.Auto });
+if (answer.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any() && string.IsNullOrWhiteSpace(answer.Text))
 {
     Console.Error.WriteLine($"The model kept calling tools without answering; stopped after {MaxRounds} rounds.");
     return 1;

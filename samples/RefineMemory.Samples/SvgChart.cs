@@ -30,6 +30,31 @@ public static class SvgChart
         return Wrap(sb.ToString());
     }
 
+    /// <summary>Pairs of bars per label (before in grey, after in blue) on a 0..max scale, with a legend.</summary>
+    public static string PairedBars(IReadOnlyList<(string Label, double Before, double After)> groups, string yLabel)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        double top = Math.Max(groups.Count == 0 ? 1 : groups.Max(g => Math.Max(g.Before, g.After)), 1e-9);
+        var (_, sy, frame) = Frame([(0, 0), (Math.Max(groups.Count, 1), top)], string.Empty, yLabel);
+        double slot = (Width - (2.0 * Margin)) / Math.Max(groups.Count, 1), bar = slot * 0.38;
+        var sb = new StringBuilder(frame);
+        for (int i = 0; i < groups.Count; i++)
+        {
+            double x = Margin + (i * slot) + (slot * 0.12);
+            Bar(sb, x, sy(groups[i].Before), sy(0), bar, "#aaaaaa");
+            Bar(sb, x + bar, sy(groups[i].After), sy(0), bar, "#1f77b4");
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"{F(x + bar)}\" y=\"{Height - Margin + 12}\" font-size=\"9\" text-anchor=\"end\" transform=\"rotate(-40 {F(x + bar)} {Height - Margin + 12})\">{Escape(groups[i].Label)}</text>");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Width - Margin - 110}\" y=\"8\" width=\"10\" height=\"10\" fill=\"#aaaaaa\"/><text x=\"{Width - Margin - 96}\" y=\"17\" font-size=\"11\">before</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Width - Margin - 50}\" y=\"8\" width=\"10\" height=\"10\" fill=\"#1f77b4\"/><text x=\"{Width - Margin - 36}\" y=\"17\" font-size=\"11\">after</text>");
+        return Wrap(sb.ToString());
+    }
+
+    private static void Bar(StringBuilder sb, double x, double yTop, double yBottom, double width, string colour) =>
+        sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(x)}\" y=\"{F(yTop)}\" width=\"{F(width)}\" height=\"{F(Math.Max(yBottom - yTop, 0))}\" fill=\"{colour}\"/>");
+
     private static (Func<double, double> X, Func<double, double> Y, string Frame) Frame((double X, double Y)[] points, string xLabel, string yLabel)
     {
         double x0 = points.Length == 0 ? 0 : points.Min(p => p.X), x1 = points.Length == 0 ? 1 : points.Max(p => p.X);

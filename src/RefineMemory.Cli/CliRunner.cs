@@ -3,9 +3,9 @@ using System.CommandLine;
 namespace RefineMemory.Cli;
 
 /// <summary>
-/// Runs the command tree and turns failures into one clear line on stderr: bad input exits 2, a model
-/// endpoint that fails or is not configured exits 3, cancellation 130, anything unexpected 1 (with the
-/// exception type, so bugs are recognisable).
+/// Runs the command tree and turns failures into one clear line on stderr: bad input, a usage error and every
+/// I/O problem exit 2, a model endpoint or database server that fails or is not configured exits 3, cancellation 130,
+/// anything unexpected 1 (with the exception type, so bugs are recognisable). Messages are stripped of control characters.
 /// </summary>
 internal static class CliRunner
 {
@@ -20,8 +20,21 @@ internal static class CliRunner
 
         try
         {
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+            {
+                // A usage error is bad input: exit 2 with the parser's lines, not the help text and exit 1.
+                foreach (var error in parsed.Errors)
+                {
+                    await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(error.Message)}");
+                }
+
+                await Console.Error.WriteLineAsync($"refine: see `{parsed.CommandResult.Command.Name} --help`.");
+                return 2;
+            }
+
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await root.Parse(args).InvokeAsync(config, cts.Token);
+            return await parsed.InvokeAsync(config, cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -30,25 +43,27 @@ internal static class CliRunner
         }
         catch (Exception ex) when (IsInputError(ex))
         {
-            await Console.Error.WriteLineAsync($"refine: error: {ex.Message}");
+            await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 2;
         }
-        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException)
+        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException or RefineMemory.Postgres.PostgresUnavailableException)
         {
-            // The endpoint is unreachable, refused the call, or is not configured: the message names which.
-            await Console.Error.WriteLineAsync($"refine: error: {ex.Message}");
+            // The endpoint or database server is unreachable, refused the call, or is not configured: the message names which.
+            await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 3;
         }
         catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"refine: unexpected {ex.GetType().Name}: {ex.Message}");
+            await Console.Error.WriteLineAsync($"refine: unexpected {ex.GetType().Name}: {TerminalText.Clean(ex.Message)}");
             return 1;
         }
     }
 
+    // Every I/O problem (a folder where a file was expected, a link loop, a read-only or foreign database,
+    // permissions) is the user's input to fix: exit 2 with the one line the exception carries.
     private static bool IsInputError(Exception ex) =>
-        ex is CliInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-           or System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException;
+        ex is CliInputException or ArgumentException or IOException or UnauthorizedAccessException
+           or System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException or RefineMemory.Refine.RefinementDivergedException;
 }
 
 /// <summary>Input the command cannot use; its message names what was wrong.</summary>

@@ -1,26 +1,32 @@
+using System.CommandLine;
 using Microsoft.Extensions.AI;
-using RefineMemory.Onnx.Embed;
-using RefineMemory.UseLite;
+using RefineMemory.Embed;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli;
 
 /// <summary>
-/// Maps a <c>--model</c> value to an embedding generator. Known: <c>use-lite</c> (the embedded default,
-/// Universal Sentence Encoder Lite, 512-d) and <c>onnx:DIR</c> (an ONNX export with its tokenizer in DIR,
-/// run through ONNX Runtime).
+/// The <c>--embedder</c> / <c>--model</c> option of every command and the embedder it names, through the one
+/// parser (<see cref="EmbedderName"/>) and factory (<see cref="NamedEmbedders"/>) that DI uses too.
 /// </summary>
 internal static class EmbedderFactory
 {
-    public const string DefaultModel = "use-lite";
+    public const string DefaultModel = EmbedderName.Default;
+
+    /// <summary>An option named <paramref name="name"/> naming an embedder; <see cref="Create"/> reports a bad name (exit 2).</summary>
+    public static Option<string> Option(string name = "--embedder") =>
+        new(name)
+        {
+            Description = $"Embedding model: {EmbedderName.Choices} (default {DefaultModel}). " +
+                "arctic-embed-xs and all-MiniLM-L6-v2 come with the build; openai reads REFINE_EMBEDDING_ENDPOINT/MODEL/API_KEY.",
+            DefaultValueFactory = _ => DefaultModel,
+        };
 
     public static IEmbeddingGenerator<string, Embedding<float>> Create(string model, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model switch
-        {
-            "use-lite" => UseLiteEmbeddingGenerator.Create(new UseLiteOptions { Progress = progress }),
-            _ when model.StartsWith("onnx:", StringComparison.Ordinal) && model.Length > 5 => OnnxEmbeddingGenerator.FromModelDirectory(model[5..], new OnnxEmbeddingOptions { Progress = progress }),
-            _ => throw new CliInputException($"unknown embedding model '{model}' (known: use-lite, onnx:DIR)."),
-        };
+        return EmbedderName.TryParse(model, out var name, out string problem)
+            ? NamedEmbedders.Create(name!, new NamedEmbedderOptions { Progress = progress })
+            : throw new CliInputException(problem);
     }
 }

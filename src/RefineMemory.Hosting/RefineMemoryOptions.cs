@@ -11,7 +11,10 @@ namespace RefineMemory.Hosting;
 /// </summary>
 public sealed class RefineMemoryOptions
 {
-    /// <summary>The SQLite file of the memory. Default "refine-memory.db" in the working folder.</summary>
+    /// <summary>
+    /// Where the memory lives: a SQLite file, a PostgreSQL URI (<c>postgresql://user@host:port/database</c>) or an
+    /// Npgsql connection string (<c>Host=...</c>); see <see cref="MemoryDatabase"/>. Default "refine-memory.db" in the working folder.
+    /// </summary>
     public string DatabasePath { get; set; } = "refine-memory.db";
 
     /// <summary>

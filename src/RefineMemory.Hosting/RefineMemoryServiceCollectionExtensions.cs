@@ -7,12 +7,13 @@ using RefineMemory.Agents;
 using RefineMemory.Hosting;
 using RefineMemory.Judge;
 using RefineMemory.Memory;
+using RefineMemory.Postgres;
 using RefineMemory.Search;
 using RefineMemory.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers RefineMemory: the SQLite memory, refined search judged by the host's chat model, and the tools.</summary>
+/// <summary>Registers RefineMemory: the memory (SQLite file or PostgreSQL, from <see cref="RefineMemoryOptions.DatabasePath"/>), refined search judged by the host's chat model, and the tools.</summary>
 public static class RefineMemoryServiceCollectionExtensions
 {
     /// <summary>
@@ -37,7 +38,18 @@ public static class RefineMemoryServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value;
             return new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = o.DatabasePath }, Resolve<IEmbeddingGenerator<string, Embedding<float>>>(sp, o.EmbeddingGeneratorKey, nameof(o.EmbeddingGeneratorKey)));
         });
-        services.TryAddSingleton<IMemoryStore>(sp => sp.GetRequiredService<SqliteMemoryStore>());
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value;
+            var database = MemoryDatabase.Parse(o.DatabasePath);
+            return database.Kind == MemoryDatabaseKind.Postgres
+                ? new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = database.Value }, Resolve<IEmbeddingGenerator<string, Embedding<float>>>(sp, o.EmbeddingGeneratorKey, nameof(o.EmbeddingGeneratorKey)))
+                : throw new InvalidOperationException($"RefineMemoryOptions.DatabasePath '{o.DatabasePath}' is a SQLite file, not PostgreSQL.");
+        });
+        services.TryAddSingleton<IMemoryStore>(sp =>
+            MemoryDatabase.Parse(sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value.DatabasePath).Kind == MemoryDatabaseKind.Postgres
+                ? sp.GetRequiredService<PostgresMemoryStore>()
+                : sp.GetRequiredService<SqliteMemoryStore>());
         services.TryAddSingleton<IRelevanceJudge>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value;

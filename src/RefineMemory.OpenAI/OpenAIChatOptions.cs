@@ -8,8 +8,9 @@ public static class OpenAIChatOptions
 {
     /// <summary>
     /// A factory of <see cref="ChatCompletionOptions"/> asking for logprobs with <paramref name="topLogprobs"/>
-    /// alternatives per token: set it as <c>ChatRelevanceJudgeOptions.RawRepresentationFactory</c> when the judge
-    /// talks to an OpenAI SDK client through another adapter (Microsoft.Extensions.AI.OpenAI).
+    /// alternatives per token, honoured by every Microsoft.Extensions.AI.OpenAI chat client (ours, or one built by
+    /// Semantic Kernel). <c>ChatRelevanceJudge</c> builds the same request by itself; set this as
+    /// <c>ChatRelevanceJudgeOptions.RawRepresentationFactory</c> only to make the choice explicit and typed.
     /// </summary>
     public static Func<IChatClient, object?> Logprobs(int topLogprobs = 5)
     {

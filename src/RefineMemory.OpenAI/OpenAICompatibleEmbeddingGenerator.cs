@@ -1,43 +1,40 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using OpenAI;
-using OpenAI.Embeddings;
 using RefineMemory.Judge;
-using AI = Microsoft.Extensions.AI;
-using Sdk = OpenAI.Embeddings;
 
 namespace RefineMemory.OpenAI;
 
 /// <summary>
-/// An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> for any OpenAI-compatible /embeddings endpoint, over
-/// the OpenAI SDK. Inputs are sent in batches of <see cref="EmbeddingModelSettings.MaxBatchSize"/>; failures become
-/// <see cref="ModelCallException"/>s.
+/// An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> for any OpenAI-compatible /embeddings endpoint:
+/// Microsoft.Extensions.AI.OpenAI's generator (<c>OpenAIClient.GetEmbeddingClient(model).AsIEmbeddingGenerator()</c>)
+/// under a thin decorator that checks inputs (no empty text), sends them in batches of
+/// <see cref="EmbeddingModelSettings.MaxBatchSize"/>, checks that every input got one embedding, and turns failures
+/// into <see cref="ModelCallException"/>s.
 /// </summary>
-public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class OpenAICompatibleEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly EmbeddingModelSettings _settings;
     private readonly OpenAIClient _client;
-    private readonly EmbeddingClient _default;
-    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly ConcurrentDictionary<string, IEmbeddingGenerator<string, Embedding<float>>> _otherModels = new(StringComparer.Ordinal);
 
     public OpenAICompatibleEmbeddingGenerator(EmbeddingModelSettings settings)
+        : this(Checked(settings), OpenAIClientFactory.Create(settings))
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (settings.MaxBatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxBatchSize, "MaxBatchSize must be positive.");
-        }
+    }
 
+    private OpenAICompatibleEmbeddingGenerator(EmbeddingModelSettings settings, OpenAIClient client)
+        : base(client.GetEmbeddingClient(settings.Model).AsIEmbeddingGenerator(settings.Dimensions))
+    {
         _settings = settings;
-        _client = OpenAIClientFactory.Create(settings);
-        _default = _client.GetEmbeddingClient(settings.Model);
-        _metadata = new EmbeddingGeneratorMetadata("openai-compatible", settings.Endpoint, settings.Model, settings.Dimensions);
+        _client = client;
     }
 
     /// <summary>A generator configured from the environment (<see cref="EmbeddingModelSettings.FromEnvironment"/>).</summary>
     public static OpenAICompatibleEmbeddingGenerator FromEnvironment() => new(EmbeddingModelSettings.FromEnvironment());
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
         var inputs = values.ToList();
@@ -49,54 +46,49 @@ public sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<str
             }
         }
 
-        string model = options?.ModelId ?? _settings.Model;
-        var client = model == _settings.Model ? _default : _client.GetEmbeddingClient(model);
+        string model = options?.ModelId is { Length: > 0 } id ? id : _settings.Model;
+        var generator = model == _settings.Model
+            ? InnerGenerator
+            : _otherModels.GetOrAdd(model, m => _client.GetEmbeddingClient(m).AsIEmbeddingGenerator(_settings.Dimensions));
         var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Count) { Usage = new UsageDetails { InputTokenCount = 0, TotalTokenCount = 0 } };
         for (int start = 0; start < inputs.Count; start += _settings.MaxBatchSize)
         {
             var batch = inputs.GetRange(start, Math.Min(_settings.MaxBatchSize, inputs.Count - start));
-            var sdkOptions = options?.RawRepresentationFactory?.Invoke(this) as Sdk.EmbeddingGenerationOptions ?? new Sdk.EmbeddingGenerationOptions();
-            sdkOptions.Dimensions ??= options?.Dimensions ?? _settings.Dimensions;
-            OpenAIEmbeddingCollection collection;
+            GeneratedEmbeddings<Embedding<float>> embeddings;
             try
             {
-                collection = (await client.GenerateEmbeddingsAsync(batch, sdkOptions, cancellationToken).ConfigureAwait(false)).Value;
+                embeddings = await generator.GenerateAsync(batch, options, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (OpenAIErrors.Map(ex, _settings.Endpoint, model, cancellationToken) is { } mapped)
             {
                 throw mapped;
             }
 
-            if (collection.Count != batch.Count)
+            if (embeddings.Count != batch.Count)
             {
                 throw new ModelCallException(ModelCallFailureKind.MalformedResponse,
-                    $"{_settings.Endpoint} returned {collection.Count} embeddings for {batch.Count} inputs.");
+                    $"{_settings.Endpoint} returned {embeddings.Count} embeddings for {batch.Count} inputs.");
             }
 
-            foreach (var embedding in collection.OrderBy(e => e.Index))
-            {
-                result.Add(new Embedding<float>(embedding.ToFloats()) { ModelId = collection.Model, CreatedAt = DateTimeOffset.UtcNow });
-            }
-
-            result.Usage.InputTokenCount += collection.Usage?.InputTokenCount ?? 0;
-            result.Usage.TotalTokenCount += collection.Usage?.TotalTokenCount ?? 0;
+            result.AddRange(embeddings);
+            result.Usage.InputTokenCount += embeddings.Usage?.InputTokenCount ?? 0;
+            result.Usage.TotalTokenCount += embeddings.Usage?.TotalTokenCount ?? 0;
         }
 
         return result;
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
-            : serviceType == typeof(EmbeddingClient) ? _default
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
+        return serviceKey is null && serviceType == typeof(OpenAIClient) ? _client : base.GetService(serviceType, serviceKey);
     }
 
-    public void Dispose()
+    private static EmbeddingModelSettings Checked(EmbeddingModelSettings settings)
     {
-        // Nothing to release: the SDK clients share a static HTTP pipeline.
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.MaxBatchSize >= 1
+            ? settings
+            : throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxBatchSize, "MaxBatchSize must be positive.");
     }
 }

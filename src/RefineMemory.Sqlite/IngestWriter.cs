@@ -43,12 +43,17 @@ internal sealed class IngestWriter
         _info = await SqliteMemoryStore.ReadCollectionAsync(_conn, null, _collection, ct).ConfigureAwait(false);
         var existing = await ReadHashesAsync(ct).ConfigureAwait(false);
 
-        // A document given twice counts once: the last copy wins.
+        // A document given twice counts once: the last copy wins, and the result lists the ids given more than once.
         var latest = new Dictionary<string, MemoryDocument>(StringComparer.Ordinal);
+        var duplicates = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var d in documents)
         {
             ArgumentNullException.ThrowIfNull(d, nameof(documents));
-            latest[d.Id] = d;
+            if (!latest.TryAdd(d.Id, d))
+            {
+                latest[d.Id] = d;
+                duplicates.Add(d.Id);
+            }
         }
 
         _total = latest.Count;
@@ -100,7 +105,7 @@ internal sealed class IngestWriter
             }
         }
 
-        return new IngestResult(_collection, added, updated, unchanged, chunkCount, _embedded, _reused, timer.Elapsed);
+        return new IngestResult(_collection, added, updated, unchanged, chunkCount, _embedded, _reused, timer.Elapsed) { DuplicateIds = [.. duplicates] };
     }
 
     private async Task WriteBatchAsync(List<Pending> batch, int batchNumber, CancellationToken ct)
@@ -112,12 +117,8 @@ internal sealed class IngestWriter
         {
             if (_info is null)
             {
-                int dimension = batch.SelectMany(p => p.Vectors).FirstOrDefault()?.Length
-                    ?? throw new ArgumentException($"Collection '{_collection}' does not exist yet and none of the documents has text to embed, so its dimension is unknown; nothing was stored.", "documents");
-                string? model = _store.Embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
-                await SqliteMemoryStore.ExecuteAsync(_conn, tx, "INSERT INTO collections (name, dimension, instruction, template, embedding_model, generation) VALUES ($n, $d, $i, $t, $m, 0)", ct,
-                    ("$n", _collection), ("$d", dimension), ("$i", _options.Instruction), ("$t", _options.InstructionTemplate), ("$m", model)).ConfigureAwait(false);
-                _info = new CollectionInfo(_collection, dimension, _options.Instruction, _options.InstructionTemplate, model, 0);
+                _info = await CreateIfAbsentAsync(tx, batch, ct).ConfigureAwait(false);
+                previousGeneration = _info.Generation;
             }
 
             foreach (var p in batch)
@@ -140,6 +141,28 @@ internal sealed class IngestWriter
         {
             Report(p.Document.Id);
         }
+    }
+
+    /// <summary>
+    /// Creates the collection unless another process committed it since this ingest looked, all inside the
+    /// batch's IMMEDIATE transaction: whichever process commits first fixes the dimension and instruction, the
+    /// others add to it (or fail on a different dimension with nothing stored).
+    /// </summary>
+    private async Task<CollectionInfo> CreateIfAbsentAsync(SqliteTransaction tx, List<Pending> batch, CancellationToken ct)
+    {
+        int dimension = batch.SelectMany(p => p.Vectors).FirstOrDefault()?.Length
+            ?? throw new ArgumentException($"Collection '{_collection}' does not exist yet and none of the documents has text to embed, so its dimension is unknown; nothing was stored.", "documents");
+        string? model = _store.Embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        await SqliteMemoryStore.ExecuteAsync(_conn, tx, "INSERT INTO collections (name, dimension, instruction, template, embedding_model, generation) VALUES ($n, $d, $i, $t, $m, 0) ON CONFLICT (name) DO NOTHING", ct,
+            ("$n", _collection), ("$d", dimension), ("$i", _options.Instruction), ("$t", _options.InstructionTemplate), ("$m", model)).ConfigureAwait(false);
+        var info = await SqliteMemoryStore.ReadCollectionAsync(_conn, tx, _collection, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Collection '{_collection}' vanished inside its own transaction.");
+        if (info.Dimension != dimension)
+        {
+            throw new DimensionMismatchException($"The embeddings of the documents for collection '{_collection}' (created meanwhile by another writer)", info.Dimension, dimension);
+        }
+
+        return info;
     }
 
     private async Task WriteDocumentAsync(SqliteTransaction tx, Pending p, CancellationToken ct)
@@ -194,22 +217,31 @@ internal sealed class IngestWriter
             return;
         }
 
-        var embeddings = await _store.Embedder.GenerateAsync(toEmbed.Select(x => x.P.Chunks[x.Chunk]), cancellationToken: ct).ConfigureAwait(false);
-        if (embeddings.Count != toEmbed.Count)
+        // At most EmbeddingBatchSize chunks per call, with progress after each, so one huge document is not one silent call.
+        int size = _options.EmbeddingBatchSize;
+        int? dimension = _info?.Dimension;
+        for (int start = 0; start < toEmbed.Count; start += size)
         {
-            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {toEmbed.Count} chunks; nothing was stored.");
-        }
+            ct.ThrowIfCancellationRequested();
+            var slice = toEmbed.GetRange(start, Math.Min(size, toEmbed.Count - start));
+            var embeddings = await _store.Embedder.GenerateAsync(slice.Select(x => x.P.Chunks[x.Chunk]), cancellationToken: ct).ConfigureAwait(false);
+            if (embeddings.Count != slice.Count)
+            {
+                throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {slice.Count} chunks; nothing was stored.");
+            }
 
-        int dimension = _info?.Dimension ?? embeddings[0].Vector.Length;
-        for (int k = 0; k < toEmbed.Count; k++)
-        {
-            var (p, i) = toEmbed[k];
-            var vector = embeddings[k].Vector.Span;
-            SqliteMemoryStore.CheckVector(vector, dimension, _collection, $"chunk {i} of document '{p.Document.Id}'");
-            p.Vectors[i] = vector.ToArray();
-        }
+            dimension ??= embeddings[0].Vector.Length;
+            for (int k = 0; k < slice.Count; k++)
+            {
+                var (p, i) = slice[k];
+                var vector = embeddings[k].Vector.Span;
+                SqliteMemoryStore.CheckVector(vector, dimension.Value, _collection, $"chunk {i} of document '{p.Document.Id}'");
+                p.Vectors[i] = vector.ToArray();
+            }
 
-        _embedded += toEmbed.Count;
+            _embedded += slice.Count;
+            _progress?.Report(new IngestProgress(_done, _total, slice[^1].P.Document.Id) { ChunksEmbedded = start + slice.Count, ChunksToEmbed = toEmbed.Count });
+        }
     }
 
     private async Task<float[]?> StoredVectorAsync(string textHash, Dictionary<string, float[]?> cache, CancellationToken ct)

@@ -21,12 +21,10 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
 {
     private readonly SqliteMemoryStoreOptions _options;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
-    private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly ConcurrentDictionary<string, SqliteMemoryCollection> _loaded = new(StringComparer.Ordinal);
-    private bool _initialised;
 
     public SqliteMemoryStore(SqliteMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
@@ -35,14 +33,8 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         options.Validate();
         _options = options;
         _embedder = embedder;
-        DatabasePath = Path.GetFullPath(options.DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = options.BusyTimeoutSeconds,
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeoutSeconds);
+        DatabasePath = _database.Path;
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -54,16 +46,38 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
     /// <summary>Test seam: runs inside each ingest transaction just before it commits (batch number, token).</summary>
     internal Func<int, CancellationToken, Task>? BeforeCommit { get; set; }
 
+    /// <exception cref="MemoryStoreException">The database is missing, not ours, damaged or unreadable.</exception>
     public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
     {
-        using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ListAsync(conn, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var conn = await _database.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+            return await ListAsync(conn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw _database.Translate(ex);
+        }
     }
 
+    /// <exception cref="CollectionNotFoundException">No collection has that name.</exception>
+    /// <exception cref="MemoryStoreException">The database is missing, not ours, damaged or unreadable, or a stored vector is damaged.</exception>
     public async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await GetCollectionCoreAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw _database.Translate(ex);
+        }
+    }
+
+    private async Task<IMemoryCollection> GetCollectionCoreAsync(string name, CancellationToken cancellationToken)
+    {
+        using var conn = await _database.OpenReadAsync(cancellationToken).ConfigureAwait(false);
         var info = await ReadCollectionAsync(conn, null, name, cancellationToken).ConfigureAwait(false)
             ?? throw new CollectionNotFoundException(name, await ListAsync(conn, cancellationToken).ConfigureAwait(false));
         if (_loaded.TryGetValue(name, out var current) && current.Generation == info.Generation)
@@ -105,9 +119,13 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var conn = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
             var writer = new IngestWriter(this, conn, collection, options, progress);
             return await writer.RunAsync(documents, timer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw _database.Translate(ex);
         }
         finally
         {
@@ -117,11 +135,9 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
 
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        _database.Release();
         _writeLock.Dispose();
         _loadLock.Dispose();
-        _initLock.Dispose();
     }
 
     internal IEmbeddingGenerator<string, Embedding<float>> Embedder => _embedder;
@@ -129,27 +145,6 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
     internal bool TryGetLoaded(string name, out SqliteMemoryCollection collection) => _loaded.TryGetValue(name, out collection!);
 
     internal void ForgetLoaded(string name) => _loaded.TryRemove(name, out _);
-
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!_initialised)
-        {
-            await InitialiseAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var conn = new SqliteConnection(_connectionString);
-        try
-        {
-            await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(conn, null, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
-            return conn;
-        }
-        catch
-        {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
 
     internal static async Task ExecuteAsync(SqliteConnection conn, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -209,6 +204,29 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         }
     }
 
+    /// <summary>A vector read back from the file; one that cannot be what we wrote is reported as damage, naming the chunk.</summary>
+    private float[] StoredVector(object blob, int dimension, string collection, string chunkId)
+    {
+        string? problem = null;
+        float[] vector = [];
+        if (blob is not byte[] bytes || bytes.Length % sizeof(float) != 0)
+        {
+            problem = blob is byte[] b ? $"{b.Length} bytes, not a whole number of floats" : "not a blob";
+        }
+        else
+        {
+            vector = VectorBlob.ToVector(bytes);
+            problem = vector.Length != dimension ? $"dimension {vector.Length}, the collection's is {dimension}"
+                : !TensorPrimitives.IsFiniteAll(vector) ? "a non-finite value"
+                : TensorPrimitives.Norm(vector) == 0f ? "all zeros"
+                : null;
+        }
+
+        return problem is null
+            ? vector
+            : throw new MemoryStoreException($"'{DatabasePath}' is damaged: the stored vector of chunk '{chunkId}' in collection '{collection}' has {problem}. Re-ingest that document (or restore the file from a copy).");
+    }
+
     private static async Task<IReadOnlyList<string>> ListAsync(SqliteConnection conn, CancellationToken cancellationToken)
     {
         using var cmd = Command(conn, null, "SELECT name FROM collections ORDER BY name");
@@ -247,59 +265,12 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
             }
 
             int ordinal = reader.GetInt32(1);
-            float[] vector = VectorBlob.ToVector((byte[])reader.GetValue(3));
             var record = new MemoryRecord(SqliteMemoryCollection.ChunkId(documentId, ordinal), documentId, ordinal, reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), metadata);
-            CheckVector(vector, info.Dimension, name, $"stored chunk '{record.Id}'");
-            collection.Add(record, vector);
+            collection.Add(record, StoredVector(reader.GetValue(3), info.Dimension, name, record.Id));
         }
 
         tx.Commit();
         return collection;
-    }
-
-    private async Task InitialiseAsync(CancellationToken cancellationToken)
-    {
-        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialised)
-            {
-                return;
-            }
-
-            string? folder = Path.GetDirectoryName(DatabasePath);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            using var conn = new SqliteConnection(_connectionString);
-            await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(conn, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-            using var tx = conn.BeginTransaction();
-            await ExecuteAsync(conn, tx, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
-            using var cmd = Command(conn, tx, "SELECT MAX(version) FROM schema_info");
-            object? version = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            if (version is null or DBNull)
-            {
-                await ExecuteAsync(conn, tx, "INSERT INTO schema_info (version) VALUES ($v)", cancellationToken, ("$v", SqliteSchema.Version)).ConfigureAwait(false);
-            }
-            else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) > SqliteSchema.Version)
-            {
-                throw new InvalidDataException($"'{DatabasePath}' has schema version {version}; this RefineMemory reads up to {SqliteSchema.Version}. Upgrade RefineMemory.");
-            }
-
-            tx.Commit();
-            _initialised = true;
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
-        {
-            throw new InvalidDataException($"'{DatabasePath}' is not a SQLite database.", ex);
-        }
-        finally
-        {
-            _initLock.Release();
-        }
     }
 }
 

@@ -33,7 +33,10 @@ public sealed class OptimizeCommandTests : IDisposable
     [InlineData("""{"query":[1,0],"documents":[[1,0],[1]],"scores":[1,0]}""", "documents[1] has dimension 1, but the query has 2")]
     [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1,0]}""", "\"scores\" has 2 values for 1 documents")]
     [InlineData("""{"query":[1,"NaN"],"documents":[[1,0]],"scores":[1]}""", "query[1] is \"NaN\", not a finite number")]
-    [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1],"steps":0}""", "\"steps\" must be an integer of at least 1")]
+    [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1],"steps":0}""", "\"steps\" must be an integer from 1 to 10000")]
+    [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1],"steps":2147483647}""", "\"steps\" must be an integer from 1 to 10000")]
+    [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1],"learningRate":1e308}""", "\"learningRate\" must be above 0 and at most 1")]
+    [InlineData("""{"query":[1,0],"documents":[[1,0]],"scores":[1],"learningRate":1e10}""", "\"learningRate\" must be above 0 and at most 1")]
     [InlineData("""{"query":[1,0],"documents":[[0,0]],"scores":[1]}""", "document 0 is the zero vector")]
     [InlineData("""{"query":[1,0], "documents":""", "not valid JSON")]
     public async Task Bad_input_exits_non_zero_with_one_line_naming_the_problem(string json, string expected)

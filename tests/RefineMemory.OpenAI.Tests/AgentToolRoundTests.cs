@@ -60,7 +60,7 @@ public sealed class AgentToolRoundTests : IDisposable
     }
 
     [Fact]
-    public async Task The_sample_loop_returns_bad_calls_to_the_model_as_errors_and_ends_with_its_answer()
+    public async Task The_sample_agent_returns_bad_calls_to_the_model_as_errors_and_ends_with_its_answer()
     {
         await using var server = await StartAsync();
         int round = 0;
@@ -75,39 +75,42 @@ public sealed class AgentToolRoundTests : IDisposable
         var tools = new RefineMemoryTools(
             new RefinedSearchFunction(new RefinedSearch(store, Embedder(server), NewJudge(server)), new RefineMemoryToolOptions { DefaultCollection = "kb" }),
             new IngestFunction(store, new RefineMemoryToolOptions { DefaultCollection = "kb" }));
-        using var client = Client(server);
         using var log = new StringWriter();
-        List<ChatMessage> messages = [new(ChatRole.User, Query)];
+        using var agent = AgentChat.Create(Client(server), maxRounds: 5, log);
 
-        var answer = await ToolCallLoop.RunAsync(client, messages, tools.All, maxRounds: 5, log, CancellationToken.None);
+        var answer = await agent.GetResponseAsync([new(ChatRole.User, Query)], new ChatOptions { Tools = [.. tools.All], ToolMode = ChatToolMode.Auto });
 
-        Assert.Equal("Reset it under settings.", answer!.Text);
-        var results = messages.Where(m => m.Role == ChatRole.Tool).SelectMany(m => m.Contents).Cast<FunctionResultContent>().ToDictionary(r => r.CallId, r => (string)r.Result!);
-        Assert.Contains("not valid JSON", Error(results["c1"]), StringComparison.Ordinal);
-        Assert.Contains("no tool named 'lookup'", Error(results["c2"]), StringComparison.Ordinal);
-        Assert.Contains("kb", Error(results["c3"]), StringComparison.Ordinal); // the unknown collection's message lists the existing ones
-        Assert.Equal(2, JsonDocument.Parse(results["c4"]).RootElement.GetProperty("results").GetArrayLength());
+        Assert.Equal("Reset it under settings.", answer.Text);
+        var toolRequests = server.ChatBodies.Where(b => b.TryGetProperty("tools", out _)).ToList();
+        Assert.Equal(4, toolRequests.Count);
+        var seen = toolRequests[^1].GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("role").GetString() == "tool")
+            .ToDictionary(m => m.GetProperty("tool_call_id").GetString()!, ToolCallingTests.ContentText); // what the model was told
+        Assert.Equal(["c1", "c2", "c3", "c4"], seen.Keys.Order());
+        Assert.Contains("not valid JSON", seen["c1"], StringComparison.Ordinal);
+        Assert.Contains("\"lookup\" not found", seen["c2"], StringComparison.Ordinal);
+        Assert.Contains("kb", seen["c3"], StringComparison.Ordinal); // the unknown collection's message lists the existing ones
+        Assert.Equal(2, JsonDocument.Parse(seen["c4"]).RootElement.GetProperty("results").GetArrayLength());
         string printed = log.ToString();
         Assert.Contains("tool search((unparseable))", printed, StringComparison.Ordinal);
         Assert.Contains("tool search({\"query\":", printed, StringComparison.Ordinal);
-        Assert.Equal(4, server.ChatBodies.Count(b => b.TryGetProperty("tools", out _)));
+        Assert.Contains("\"refine\":false", printed, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_sample_loop_stops_after_its_round_limit()
+    public async Task The_sample_agent_stops_after_its_round_limit()
     {
         await using var server = await StartAsync();
-        server.Script = _ => LoopbackChatReply.Call(new LoopbackToolCall("again", "echo", """{"text": "x"}"""));
-        using var client = Client(server);
+        server.Script = body => body.TryGetProperty("tools", out _) ? LoopbackChatReply.Call(new LoopbackToolCall("again", "echo", """{"text": "x"}""")) : LoopbackChatReply.Say("gave up");
         var echo = AIFunctionFactory.Create((string text) => text, "echo");
+        using var agent = AgentChat.Create(Client(server), maxRounds: 3, TextWriter.Null);
 
-        var answer = await ToolCallLoop.RunAsync(client, [new(ChatRole.User, "loop")], [echo], maxRounds: 3, TextWriter.Null, CancellationToken.None);
+        var answer = await agent.GetResponseAsync([new(ChatRole.User, "loop")], new ChatOptions { Tools = [echo] });
 
-        Assert.Null(answer);
-        Assert.Equal(3, server.ChatRequests);
+        Assert.Equal(3, server.ChatBodies.Count(b => b.TryGetProperty("tools", out _)));
+        Assert.InRange(server.ChatRequests, 3, 4);
+        Assert.NotNull(answer);
     }
-
-    private static string Error(string result) => JsonDocument.Parse(result).RootElement.GetProperty("error").GetString()!;
 
     /// <summary>A model that calls search with <paramref name="arguments"/> until it sees the result, then names the top document.</summary>
     private static Func<JsonElement, LoopbackChatReply?> ModelThatSearchesOnce(string arguments) => body =>

@@ -30,16 +30,17 @@ public sealed class OpenAICompatibleChatClientTests
     }
 
     [Fact]
-    public async Task The_logprob_reader_also_understands_the_sdk_list_that_Microsoft_Extensions_AI_OpenAI_stores()
+    public async Task Logprobs_asked_by_key_are_requested_and_read_back_from_the_raw_completion()
     {
         await using var server = await StartAsync();
         using var client = Client(server);
         var options = new ChatOptions { AdditionalProperties = new() { [ChatLogprobs.TopLogprobsRequestKey] = 5 } };
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, JudgePrompt.YesNo(Query, "text of irr-0"))], options);
 
-        Assert.True(response.AdditionalProperties!.Remove(ChatLogprobs.ResponseKey));
+        Assert.Equal(5, Assert.Single(server.ChatLog).TopLogprobs);
+        Assert.Null(options.RawRepresentationFactory); // the caller's options are not changed
+        Assert.IsType<global::OpenAI.Chat.ChatCompletion>(response.RawRepresentation); // Microsoft.Extensions.AI.OpenAI 10.11 leaves them there only
         var tokens = ChatLogprobs.Read(response)!;
-
         Assert.Equal("No", tokens[0].Token);
         Assert.Equal(Irrelevant, YesNoScore.Compute(tokens, 1e-4).Score!.Value, 4);
     }

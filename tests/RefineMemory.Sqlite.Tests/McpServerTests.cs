@@ -22,7 +22,7 @@ public sealed class McpServerTests
         var options = new StdioClientTransportOptions
         {
             Command = "dotnet",
-            Arguments = [RefineCli.DllPath, "mcp", "--db", db.Path, "--collection", "facts", "--embedder", "openai"],
+            Arguments = [RefineCli.DllPath, "mcp", "--db", db.Path, "--collection", "facts", "--embedder", "openai", "--allow-path", db.Folder],
             EnvironmentVariables = RefineCli.LoopbackEnvironment(server.BaseUri),
             Name = "refine-mcp",
         };
@@ -65,6 +65,54 @@ public sealed class McpServerTests
         var missing = await client.CallToolAsync("search", new Dictionary<string, object?> { ["query"] = "x", ["collection"] = "nope" });
         Assert.Equal(true, missing.IsError);
         Assert.Contains("Collection 'nope' does not exist", Text(missing), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_lines_and_nameless_calls_get_json_rpc_errors_and_the_server_exits_when_stdin_closes()
+    {
+        using var db = new TempDatabase();
+        await using var server = await LoopbackOpenAIServer.StartAsync();
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in (string[])[RefineCli.DllPath, "mcp", "--db", db.Path, "--no-refine", "--embedder", "openai"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in RefineCli.LoopbackEnvironment(server.BaseUri))
+        {
+            info.Environment[k] = v;
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await process.StandardInput.WriteLineAsync("this is not json");
+        await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"arguments":{}}}""");
+        await process.StandardInput.FlushAsync();
+
+        var replies = new Dictionary<string, JsonElement>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (replies.Count < 3 && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            var reply = JsonDocument.Parse(line).RootElement.Clone();
+            replies[reply.GetProperty("id").ToString()] = reply;
+        }
+
+        Assert.Equal(-32700, replies[""].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(JsonValueKind.Null, replies[""].GetProperty("id").ValueKind);
+        Assert.Equal(-32602, replies["2"].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("params.name", replies["2"].GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(replies["1"].TryGetProperty("result", out _));
+
+        process.StandardInput.Close(); // the client goes away
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stderr);
     }
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));

@@ -28,7 +28,7 @@ internal static class DemoCommand
         command.Options.Add(sharedDir);
         command.SetAction(async (parse, ct) =>
         {
-            var console = AnsiConsole.Console;
+            var console = TerminalText.StandardOutput();
             bool chat = ChatModelSettings.TryFromEnvironment(out var chatSettings, out _);
             console.Write(new Rule("[bold]RefineMemory demo[/]: test-time query refinement (Gera et al. 2026)").LeftJustified());
             if (chat)
@@ -51,13 +51,13 @@ internal static class DemoCommand
                 Queries = parse.GetValue(queries) ?? (chat ? 12 : null),
                 SharedDirectory = parse.GetValue(sharedDir),
                 Parallel = chat ? 4 : 1,
-                // USE-Lite is not instruction-tuned: the paper's "Instruct: ...\nQuery: ..." prefix lowers its baseline
+                // The default embedders are not instruction-tuned: the paper's "Instruct: ...\nQuery: ..." prefix lowers its baseline
                 // (docs/evaluation.md), which would flatter refinement. Queries are embedded as written; the judge
                 // still sees the task instruction.
                 UseInstructions = false,
             };
             var dataset = EvalPipeline.LoadDataset(settings);
-            console.MarkupLineInterpolated($"Data: ArgKP-21 dev split, {dataset.Queries.Count} key points (queries), {dataset.PairCount} labelled arguments; embedder USE-Lite (512-d, runs in-process; queries embedded as written, the judge sees the task instruction).");
+            console.MarkupLineInterpolated($"Data: ArgKP-21 dev split, {dataset.Queries.Count} key points (queries), {dataset.PairCount} labelled arguments; embedder {settings.Embedder} (runs in-process; queries embedded as written, the judge sees the task instruction).");
             console.MarkupLineInterpolated($"Per query: rank the arguments by cosine, judge the top 20, refine the query vector (Adam, lr 1e-4, 100 steps, KL to the judge), re-rank.");
             var (result, info) = await EvalPipeline.RunAsync(settings, dataset, console, "refine demo", ct);
 

@@ -8,15 +8,15 @@ using Microsoft.Extensions.AI;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// <c>refine embed --model use-lite --input texts.txt [--output vectors.jsonl]</c>: one text per input line
-/// (UTF-8; an empty line is the empty text), one JSON array of floats per output line, same order. A summary
-/// line with the timing goes to stderr.
+/// <c>refine embed --model NAME --input texts.txt [--output vectors.jsonl]</c>: one text per input line
+/// (UTF-8; an empty line is the empty text), embedded as documents (no query prefix), one JSON array of floats per
+/// output line, same order. A summary line with the timing goes to stderr.
 /// </summary>
 internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Embedding model: use-lite (the embedded default) or onnx:DIR (an ONNX export with vocab.txt or tokenizer.json in DIR).", DefaultValueFactory = _ => EmbedderFactory.DefaultModel };
+        var model = EmbedderFactory.Option("--model");
         var input = new Option<FileInfo>("--input") { Description = "UTF-8 text file, one text per line.", Required = true };
         var output = new Option<FileInfo?>("--output") { Description = "Where to write the vectors, one JSON array per line (default: stdout)." };
         var command = new Command("embed", "Embed texts, one per line, into JSON vectors (works offline after set-up).");
@@ -45,6 +45,7 @@ internal static class EmbedCommand
             run.Stop();
 
             var destination = parse.GetValue(output);
+            CliFiles.CheckOutput(destination, "--output");
             await using (Stream stream = destination is null ? Console.OpenStandardOutput() : File.Create(destination.FullName))
             {
                 Write(embeddings, stream);

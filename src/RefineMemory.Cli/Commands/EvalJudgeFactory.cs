@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
+using RefineMemory.Embed;
 using RefineMemory.Judge;
 using RefineMemory.Onnx.Judge;
 using RefineMemory.OpenAI;
@@ -19,8 +20,28 @@ internal static class EvalJudgeFactory
     /// <summary>The judge of each query; <c>Chat</c> is the chat model when the judge uses one (HyDE then uses it too).</summary>
     public sealed record Built(Func<EvalQuery, IRelevanceJudge> JudgeFor, string Description, bool IsOracle, IChatClient? Chat, IDisposable? Owned = null);
 
-    public static Built Create(string spec, EvalDataset dataset, int seed)
+    /// <summary>Checks the form of <paramref name="spec"/> before any data is loaded or embedded.</summary>
+    public static void Validate(string spec)
     {
+        string lower = spec.Trim().ToLowerInvariant();
+        if (lower.StartsWith("simulated:", StringComparison.Ordinal))
+        {
+            string raw = lower["simulated:".Length..];
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
+            {
+                throw new CliInputException($"--judge simulated:P needs a flip probability P in [0, 1]; got '{raw}'.");
+            }
+        }
+        else if (lower is not ("gold" or "chat") && !lower.StartsWith("cross-encoder:", StringComparison.Ordinal) && !lower.StartsWith("embedder:", StringComparison.Ordinal))
+        {
+            throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, cross-encoder:DIR, or embedder:MODEL.");
+        }
+    }
+
+    public static Built Create(string spec, EvalDataset dataset, EvalSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        int seed = settings.Seed;
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         string lower = spec.Trim().ToLowerInvariant();
         if (lower == "gold")
@@ -31,7 +52,7 @@ internal static class EvalJudgeFactory
         if (lower.StartsWith("simulated:", StringComparison.Ordinal))
         {
             string raw = lower["simulated:".Length..];
-            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p is < 0 or > 1)
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
             {
                 throw new CliInputException($"--judge simulated:P needs a flip probability P in [0, 1]; got '{raw}'.");
             }
@@ -41,14 +62,14 @@ internal static class EvalJudgeFactory
 
         if (lower == "chat")
         {
-            if (!ChatModelSettings.TryFromEnvironment(out var settings, out string problem))
+            if (!ChatModelSettings.TryFromEnvironment(out var chatSettings, out string problem))
             {
                 throw new CliInputException($"--judge chat needs a chat model: {problem}");
             }
 
-            var client = new OpenAICompatibleChatClient(settings!);
-            var judge = new ChatRelevanceJudge(client, new ChatRelevanceJudgeOptions { ModelId = settings!.Model });
-            return new Built(_ => judge, $"chat ({settings.Model})", false, client);
+            var client = new OpenAICompatibleChatClient(chatSettings!);
+            var judge = new ChatRelevanceJudge(client, new ChatRelevanceJudgeOptions { ModelId = chatSettings!.Model });
+            return new Built(_ => judge, $"chat ({chatSettings.Model})", false, client);
         }
 
         if (lower.StartsWith("cross-encoder:", StringComparison.Ordinal))
@@ -63,6 +84,22 @@ internal static class EvalJudgeFactory
             return new Built(_ => crossEncoder, $"cross-encoder ({Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))})", false, null, crossEncoder);
         }
 
-        throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, or cross-encoder:DIR.");
+        if (lower.StartsWith("embedder:", StringComparison.Ordinal))
+        {
+            string model = spec.Trim()["embedder:".Length..];
+            if (model.Length == 0)
+            {
+                throw new CliInputException("--judge embedder:MODEL needs an embedding model (e.g. embedder:onnx:DIR or embedder:use-lite).");
+            }
+
+            // The judge's vectors are cached on disk beside the evaluation's, so grids and reruns embed each text once.
+            var generator = new DiskCachingEmbeddingGenerator(EmbedderFactory.Create(model),
+                Path.Combine(settings.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory, "judge"), model);
+            var judge = new EmbeddingRelevanceJudge(generator, new EmbeddingRelevanceJudgeOptions { Temperature = settings.JudgeTemperature });
+            string t = settings.JudgeTemperature.ToString(CultureInfo.InvariantCulture);
+            return new Built(_ => judge, $"embedder {model} (cosine / {t}; not an oracle)", false, null, generator);
+        }
+
+        throw new CliInputException($"Unknown judge '{spec}': use gold, simulated:P (e.g. simulated:0.2), chat, cross-encoder:DIR, or embedder:MODEL.");
     }
 }

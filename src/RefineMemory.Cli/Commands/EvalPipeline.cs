@@ -47,7 +47,7 @@ internal static class EvalPipeline
     public static async Task<(EvaluationResult Result, RunInfo Info)> RunAsync(
         EvalSettings s, EvalDataset dataset, IAnsiConsole console, string command, CancellationToken ct)
     {
-        var judge = EvalJudgeFactory.Create(s.Judge, dataset, s.Seed);
+        var judge = EvalJudgeFactory.Create(s.Judge, dataset, s);
         try
         {
             var cache = new EmbeddingMatrixCache(s.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory);

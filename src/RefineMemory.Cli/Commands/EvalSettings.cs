@@ -1,4 +1,5 @@
 using RefineMemory.Evaluation.Protocol;
+using RefineMemory.Judge;
 using RefineMemory.Refine;
 
 namespace RefineMemory.Cli.Commands;
@@ -8,7 +9,7 @@ internal sealed record EvalSettings
 {
     public required string Dataset { get; init; }
 
-    public string Embedder { get; init; } = "use-lite";
+    public string Embedder { get; init; } = EmbedderFactory.DefaultModel;
 
     public string Judge { get; init; } = "gold";
 
@@ -19,7 +20,20 @@ internal sealed record EvalSettings
 
     public double? LearningRate { get; init; }
 
-    public int Steps { get; init; } = 100;
+    /// <summary>Adam steps; <c>null</c>: the library's default.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>How the default rate follows from the dimension; <c>null</c>: the library's default.</summary>
+    public StepSizeRule? StepRule { get; init; }
+
+    /// <summary>Angle budget in radians; <c>null</c>: the library's default.</summary>
+    public double? MaxAngle { get; init; }
+
+    /// <summary>Loss plateau tolerance; <c>null</c>: the library's default.</summary>
+    public double? LossPlateau { get; init; }
+
+    /// <summary>Temperature of an <c>embedder:NAME</c> judge.</summary>
+    public double JudgeTemperature { get; init; } = EmbeddingRelevanceJudgeOptions.DefaultTemperature;
 
     public int Feedback { get; init; } = 20;
 
@@ -38,19 +52,29 @@ internal sealed record EvalSettings
     /// <summary>The instruction of generic-format queries that name none.</summary>
     public string? Instruction { get; init; }
 
-    public EvaluationOptions ToOptions() => new()
+    /// <summary>The paper's fixed step: lr 1e-4, 100 steps, no angle budget or plateau stop.</summary>
+    public EvalSettings WithPaperStep() => this with { LearningRate = RefinementOptions.DefaultLearningRate, Steps = 100, StepRule = StepSizeRule.Fixed, MaxAngle = null, LossPlateau = null };
+
+    public EvaluationOptions ToOptions()
     {
-        Refinement = new RefinementOptions
+        var refinement = new RefinementOptions
         {
             LearningRate = LearningRate,
-            Steps = Steps,
             FeedbackCount = Feedback,
             FeedbackFromTop = Feedback,
             Seed = Seed,
-        },
-        IncludeRerank = IncludeRerank,
-        MaxDegreeOfParallelism = Parallel,
-        BootstrapSamples = BootstrapSamples,
-        BootstrapSeed = Seed,
-    };
+        };
+        refinement.Steps = Steps ?? refinement.Steps;
+        refinement.StepRule = StepRule ?? refinement.StepRule;
+        refinement.MaxAngle = MaxAngle ?? refinement.MaxAngle;
+        refinement.LossPlateauTolerance = LossPlateau ?? refinement.LossPlateauTolerance;
+        return new()
+        {
+            Refinement = refinement,
+            IncludeRerank = IncludeRerank,
+            MaxDegreeOfParallelism = Parallel,
+            BootstrapSamples = BootstrapSamples,
+            BootstrapSeed = Seed,
+        };
+    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RefineMemory.Memory;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class IngestCommand
     {
         var path = new Argument<string>("path") { Description = "A .txt, .md or .jsonl file, or a folder of them." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to store into (created if missing).", Required = true };
         var instruction = new Option<string?>("--instruction") { Description = "Task instruction of a new collection, used to embed its queries." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Most characters per chunk.", DefaultValueFactory = _ => 1000 };
@@ -23,29 +23,59 @@ internal static class IngestCommand
         var command = new Command("ingest", "Store documents in a memory collection.") { path, db, embedder, collection, instruction, chunkSize, overlap };
         command.SetAction(async (parse, ct) =>
         {
-            var documents = await DocumentReader.ReadAsync(parse.GetValue(path)!, ct);
+            var read = await DocumentReader.ReadAsync(parse.GetValue(path)!, null, ct);
+            foreach (var skipped in read.Skipped)
+            {
+                Console.Error.WriteLine($"ingest: skipped {TerminalText.Clean(skipped.ToString())}");
+            }
+
+            var documents = read.Documents;
             if (documents.Count == 0)
             {
                 throw new CliInputException($"'{parse.GetValue(path)}' holds no .txt, .md or .jsonl documents.");
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
+            var database = MemoryDatabase.Parse(parse.GetValue(db)!);
+            var store = database.Open(generator);
+            using var owned = store as IDisposable;
             var options = new IngestOptions
             {
                 Instruction = parse.GetValue(instruction),
                 Chunking = new ChunkingOptions { MaxChars = parse.GetValue(chunkSize), Overlap = parse.GetValue(overlap) },
             };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lastChunkLine = TimeSpan.Zero;
             var progress = new Progress<IngestProgress>(p =>
             {
-                if (p.Done == p.Total || p.Done % 100 == 0)
+                if (p.ChunksToEmbed > 0)
+                {
+                    // A large document is embedded in many calls: a line every few seconds shows it is moving.
+                    if (clock.Elapsed - lastChunkLine >= TimeSpan.FromSeconds(2) || p.ChunksEmbedded == p.ChunksToEmbed)
+                    {
+                        lastChunkLine = clock.Elapsed;
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest: embedded {p.ChunksEmbedded}/{p.ChunksToEmbed} chunks of the current batch ({p.Done}/{p.Total} documents stored)"));
+                    }
+                }
+                else if (p.Done == p.Total || p.Done % 100 == 0)
                 {
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest: {p.Done}/{p.Total} documents"));
                 }
             });
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {store.DatabasePath}"));
+                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
+            if (r.DuplicateIds.Count > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.DuplicateIds.Count} id(s) given more than once, the last copy of each stored: {TerminalText.Clean(string.Join(", ", r.DuplicateIds.Take(10)))}{(r.DuplicateIds.Count > 10 ? ", ..." : "")}"));
+            }
+
+            if (read.Skipped.Count > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read.Skipped.Count} path(s) skipped (listed on stderr)."));
+            }
+
             return 0;
         });
         return command;

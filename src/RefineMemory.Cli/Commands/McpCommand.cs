@@ -20,23 +20,31 @@ internal static class McpCommand
     public static Command Create()
     {
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string?>("--collection", "-c") { Description = "The collection used when a tool call names none." };
         var noRefine = new Option<bool>("--no-refine") { Description = "Serve plain similarity search (no chat model needed)." };
-        var noPaths = new Option<bool>("--no-path-ingest") { Description = "Do not let ingest read files or folders on this machine." };
-        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, noPaths };
+        var allowPath = new Option<string[]>("--allow-path")
+        {
+            Description = "A folder under which the ingest tool may read files (repeatable); without it, ingest takes only inline documents.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
+        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, allowPath, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
             bool refine = !parse.GetValue(noRefine);
             var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
             if (chat is null && refine)
             {
-                throw new CliInputException(problem);
+                throw new RefineMemory.OpenAI.ModelConfigurationException(problem);
             }
 
-            var embeddings = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
+            var embeddings = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddSimpleConsole(o => o.ColorBehavior = TerminalText.ColourOnStandardError
+                    ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Enabled
+                    : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSingleton(embeddings);
             if (chat is null)
             {
@@ -52,14 +60,28 @@ internal static class McpCommand
                 o.DatabasePath = parse.GetValue(db)!;
                 o.Refine = refine;
                 o.Tools.DefaultCollection = parse.GetValue(collection);
-                o.Tools.AllowPathIngest = !parse.GetValue(noPaths);
+                o.Tools.AllowedPathRoots = [.. parse.GetValue(allowPath) ?? []];
+                o.Refinement.JudgeBudget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
             });
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Search)));
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Ingest)));
+            var gate = new McpStdioGate(Console.OpenStandardOutput());
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "refine-memory", Version = typeof(McpCommand).Assembly.GetName().Version?.ToString() ?? "0" })
-                .WithStdioServerTransport();
+                .WithStreamServerTransport(gate.ServerInput, gate.ServerOutput);
             using var host = builder.Build();
-            await host.RunAsync(ct);
+            await host.StartAsync(ct);
+            try
+            {
+                // The server lives as long as its client: when stdin closes (or Ctrl+C), in-flight calls are
+                // cancelled and the process exits within the shutdown timeout.
+                await gate.PumpAsync(Console.OpenStandardInput(), ct);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+
             return 0;
         });
         return command;

@@ -7,8 +7,8 @@ using RefineMemory.UseLite;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// What <c>refine search</c>, <c>refine ingest</c> and <c>refine mcp</c> share: the database option, the choice
-/// of embedder (USE-Lite locally, or an OpenAI-compatible endpoint) and the chat judge from the environment.
+/// What <c>refine search</c>, <c>refine ingest</c> and <c>refine mcp</c> share: the database option and the
+/// chat judge from the environment (the embedder option is <see cref="EmbedderFactory.Option"/>).
 /// </summary>
 internal static class MemoryCommandSupport
 {
@@ -16,31 +16,28 @@ internal static class MemoryCommandSupport
 
     public static Option<string> DatabaseOption() => new("--db")
     {
-        Description = $"The SQLite memory file (default ${DatabaseVariable}, else ./refine-memory.db).",
+        Description = $"The memory: a SQLite file, postgresql://user@host:port/db or Host=...;Database=... (default ${DatabaseVariable}, else ./refine-memory.db).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } db ? db : "refine-memory.db",
     };
 
-    public static Option<string> EmbedderOption()
+    /// <summary><c>--judge-budget SECONDS</c>: the total time the judge may take per search.</summary>
+    public static Option<double?> JudgeBudgetOption() => new("--judge-budget")
     {
-        var option = new Option<string>("--embedder")
-        {
-            Description = "use-lite (local 512-d model installed by `make setup`) or openai (REFINE_EMBEDDING_ENDPOINT/MODEL/API_KEY).",
-            DefaultValueFactory = _ => "use-lite",
-        };
-        option.AcceptOnlyFromAmong("use-lite", "openai");
-        return option;
-    }
+        Description = "Seconds the judge may take per search, retries included (default 20, at most 3600); then the search answers with what was judged.",
+    };
 
-    public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbedder(string kind)
+    /// <summary>The budget given, checked, or the default.</summary>
+    public static TimeSpan JudgeBudget(ParseResult parse, Option<double?> option)
     {
-        if (kind == "openai")
+        double? seconds = parse.GetValue(option);
+        if (seconds is null)
         {
-            return EmbeddingModelSettings.TryFromEnvironment(out var settings, out string problem)
-                ? new OpenAICompatibleEmbeddingGenerator(settings!)
-                : throw new CliInputException($"--embedder openai: {problem}");
+            return new RefineMemory.Refine.RefinementOptions().JudgeBudget;
         }
 
-        return UseLiteEmbeddingGenerator.Create();
+        return seconds is > 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds.Value)
+            : throw new CliInputException(FormattableString.Invariant($"--judge-budget must be a number of seconds above 0 and at most 3600; got {seconds}."));
     }
 
     /// <summary>The chat judge from REFINE_CHAT_*; when it is not configured, a message saying what to set.</summary>
@@ -61,6 +58,6 @@ internal static class MemoryCommandSupport
     private sealed class UnconfiguredJudge(string problem) : IRelevanceJudge
     {
         public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default) =>
-            throw new CliInputException(problem);
+            throw new ModelConfigurationException(problem);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RefineMemory.Refine;
 
 namespace RefineMemory.Cli.Commands;
 
@@ -20,6 +21,18 @@ internal sealed class OptimizeCase
     public bool ReFit { get; init; }
 
     public double? Temperature { get; init; }
+
+    /// <summary>Largest vector dimension accepted.</summary>
+    public const int MaxDimension = 65_536;
+
+    /// <summary>Most judged documents accepted.</summary>
+    public const int MaxDocuments = 100_000;
+
+    /// <summary>Most floats in the document matrix (200 MB).</summary>
+    public const long MaxValues = 50_000_000;
+
+    /// <summary>Largest input file, in bytes.</summary>
+    public const long MaxInputBytes = 1L << 30;
 
     public static OptimizeCase Parse(string json, string source)
     {
@@ -42,6 +55,11 @@ internal sealed class OptimizeCase
             }
 
             float[] query = Vector(Required(root, "query", source), "query", source);
+            if (query.Length > MaxDimension)
+            {
+                throw new CliInputException(FormattableString.Invariant($"{source}: \"query\" has dimension {query.Length}; at most {MaxDimension} is accepted."));
+            }
+
             if (query.Length == 0)
             {
                 throw new CliInputException($"{source}: \"query\" is empty.");
@@ -54,6 +72,12 @@ internal sealed class OptimizeCase
             }
 
             int count = docsElement.GetArrayLength();
+            if (count > MaxDocuments || (long)count * query.Length > MaxValues)
+            {
+                throw new CliInputException(FormattableString.Invariant(
+                    $"{source}: {count} documents of dimension {query.Length} exceed the limits ({MaxDocuments} documents, {MaxValues} values in all)."));
+            }
+
             if (count == 0)
             {
                 throw new CliInputException($"{source}: \"documents\" is empty; at least one judged document is needed.");
@@ -80,15 +104,15 @@ internal sealed class OptimizeCase
             }
 
             double? lr = Optional(root, "learningRate", source);
-            if (lr is double l && !(l > 0))
+            if (lr is double l && !(l > 0 && l <= RefinementOptions.MaxLearningRate))
             {
-                throw new CliInputException($"{source}: \"learningRate\" must be positive (got {l.ToString(CultureInfo.InvariantCulture)}).");
+                throw new CliInputException(FormattableString.Invariant($"{source}: \"learningRate\" must be above 0 and at most {RefinementOptions.MaxLearningRate} (got {l})."));
             }
 
             double? steps = Optional(root, "steps", source);
-            if (steps is double s && (s < 1 || s != Math.Floor(s)))
+            if (steps is double s && (s < 1 || s > RefinementOptions.MaxSteps || s != Math.Floor(s)))
             {
-                throw new CliInputException($"{source}: \"steps\" must be an integer of at least 1 (got {s.ToString(CultureInfo.InvariantCulture)}).");
+                throw new CliInputException(FormattableString.Invariant($"{source}: \"steps\" must be an integer from 1 to {RefinementOptions.MaxSteps} (got {s})."));
             }
 
             bool refit = false;

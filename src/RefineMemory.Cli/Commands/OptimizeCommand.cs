@@ -28,9 +28,15 @@ internal static class OptimizeCommand
                 throw new CliInputException($"input file '{file.FullName}' does not exist.");
             }
 
+            if (file.Length > OptimizeCase.MaxInputBytes)
+            {
+                throw new CliInputException(FormattableString.Invariant($"input file '{file.FullName}' has {file.Length} bytes; at most {OptimizeCase.MaxInputBytes} are read."));
+            }
+
+            var destination = parse.GetValue(output);
+            CliFiles.CheckOutput(destination, "--output");
             var json = await File.ReadAllTextAsync(file.FullName, ct);
             var result = Run(json, file.Name, ct);
-            var destination = parse.GetValue(output);
             if (destination is null)
             {
                 Console.Out.WriteLine(result);

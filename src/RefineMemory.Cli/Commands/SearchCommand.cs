@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Text.Json;
 using RefineMemory.Agents;
 using RefineMemory.Judge;
+using RefineMemory.OpenAI;
+using RefineMemory.Refine;
 using RefineMemory.Search;
-using RefineMemory.Sqlite;
+using RefineMemory.Hosting;
 
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
 /// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json]</c>: one refined
-/// search over the SQLite memory, printing results with their rank before refinement and the time of each stage.
+/// search over the memory (SQLite or PostgreSQL), printing results with their rank before refinement and the time of each stage.
 /// </summary>
 internal static class SearchCommand
 {
@@ -18,7 +20,7 @@ internal static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "What to look for." };
         var db = MemoryCommandSupport.DatabaseOption();
-        var embedder = MemoryCommandSupport.EmbedderOption();
+        var embedder = EmbedderFactory.Option();
         var collection = new Option<string>("--collection", "-c") { Description = "The collection to search.", Required = true };
         var top = new Option<int>("--top", "-k") { Description = "Results to return.", DefaultValueFactory = _ => 10 };
         var noRefine = new Option<bool>("--no-refine") { Description = "Plain cosine search: no judge, no refinement." };
@@ -26,31 +28,50 @@ internal static class SearchCommand
         var feedback = new Option<int?>("--feedback") { Description = "Documents judged (default 20)." };
         var filter = new Option<string[]>("--filter") { Description = "Metadata tag key=value every result must have (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the tool's JSON output plus diagnostics." };
-        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json };
+        var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
+            // Every number is checked before any work (and before a paid judge is called).
+            int topValue = parse.GetValue(top);
+            if (topValue is < 1 or > MaxTop)
+            {
+                throw new CliInputException(FormattableString.Invariant($"--top must be from 1 to {MaxTop}; got {topValue}."));
+            }
+
+            if (parse.GetValue(feedback) is int f && f is < 1 or > RefinementOptions.MaxFeedbackCount)
+            {
+                throw new CliInputException(FormattableString.Invariant(
+                    $"--feedback must be from 1 to {RefinementOptions.MaxFeedbackCount} (each judged document is a judge call, which a paid model bills); got {f}."));
+            }
+
+            var budget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
+            var filterTags = ParseFilter(parse.GetValue(filter) ?? []);
             bool refine = !parse.GetValue(noRefine);
             IRelevanceJudge judge;
             using var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
             if (chat is null)
             {
-                judge = refine ? throw new CliInputException(problem) : MemoryCommandSupport.NoJudge(problem);
+                judge = refine ? throw new ModelConfigurationException(problem) : MemoryCommandSupport.NoJudge(problem);
             }
             else
             {
                 judge = new ChatRelevanceJudge(chat);
             }
 
-            using var generator = MemoryCommandSupport.CreateEmbedder(parse.GetValue(embedder)!);
-            using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = parse.GetValue(db)! }, generator);
+            using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
+            var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator);
+            using var owned = store as IDisposable;
             var search = new RefinedSearch(store, generator, judge);
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
             {
-                Top = parse.GetValue(top),
+                Top = topValue,
                 Refine = refine,
                 Instruction = parse.GetValue(instruction),
                 FeedbackCount = parse.GetValue(feedback),
-                Filter = ParseFilter(parse.GetValue(filter) ?? []),
+                Filter = filterTags,
+                JudgeBudget = budget,
+                JudgeProgress = TerminalText.HumanOnStandardError ? new JudgeProgressLine() : null,
             }, ct);
             if (parse.GetValue(json))
             {
@@ -65,6 +86,9 @@ internal static class SearchCommand
         });
         return command;
     }
+
+    /// <summary>Most results one search prints.</summary>
+    private const int MaxTop = 10_000;
 
     internal static Dictionary<string, string>? ParseFilter(string[] pairs)
     {
@@ -94,13 +118,19 @@ internal static class SearchCommand
         var inv = CultureInfo.InvariantCulture;
         Console.Out.WriteLine(d.Refined
             ? string.Create(inv, $"refined with {d.Judged.Count(j => j.Score.HasValue)} judged documents; loss {d.Loss[0]:0.####} -> {d.Loss[^1]:0.####}")
-            : $"not refined: {d.SkippedReason}");
+            : $"not refined: {TerminalText.Clean(d.SkippedReason ?? "")}");
+        if (d.Refined && d.Note is { } note)
+        {
+            Console.Out.WriteLine($"note: {TerminalText.Clean(note)}");
+        }
+
         Console.Out.WriteLine("rank  before  score   id / source / text");
         foreach (var h in result.Hits)
         {
-            string text = h.Text.ReplaceLineEndings(" ");
+            // Stored text is untrusted: an escape sequence in a document must not drive the user's terminal.
+            string text = TerminalText.Clean(h.Text);
             text = text.Length > 100 ? text[..99] + "…" : text;
-            Console.Out.WriteLine(string.Create(inv, $"{h.Rank,4}  {h.RankBefore,6}  {h.Score,6:0.0000}  {h.Id}  [{h.Source}]  {text}"));
+            Console.Out.WriteLine(string.Create(inv, $"{h.Rank,4}  {h.RankBefore,6}  {h.Score,6:0.0000}  {TerminalText.Clean(h.Id)}  [{TerminalText.Clean(h.Source ?? "")}]  {text}"));
         }
 
         Console.Out.WriteLine(string.Create(inv,

@@ -2,14 +2,15 @@ namespace RefineMemory.Evaluation.Datasets;
 
 /// <summary>
 /// Resolves a dataset name or path: <c>argkp21</c> (train+dev; <c>argkp21:train</c>, <c>:dev</c>, <c>:test</c> one split),
-/// <c>clinc150</c> (train; <c>clinc150:val</c>), <c>cranfield</c>, <c>pairs:FILE</c> (.jsonl or .csv),
+/// <c>clinc150</c> (train; <c>clinc150:val</c>, <c>:test</c>), <c>cranfield</c> (<c>cranfield:val</c> / <c>:test</c>: the queries at
+/// even / odd positions of the file, all documents kept), <c>pairs:FILE</c> (.jsonl or .csv),
 /// <c>beir:DIR</c>, or a bare path (a folder with corpus.jsonl is BEIR, a file is labelled pairs).
 /// The built-in sets are read from <c>{shared}/datasets/</c>.
 /// </summary>
 public static class DatasetCatalog
 {
     /// <summary>The built-in names.</summary>
-    public static readonly IReadOnlyList<string> BuiltIn = ["argkp21", "argkp21:dev", "argkp21:test", "clinc150", "clinc150:val", "cranfield"];
+    public static readonly IReadOnlyList<string> BuiltIn = ["argkp21", "argkp21:dev", "argkp21:test", "clinc150", "clinc150:val", "clinc150:test", "cranfield", "cranfield:val", "cranfield:test"];
 
     /// <param name="spec">The name or path.</param>
     /// <param name="sharedDirectory">The shared data folder (holding <c>datasets/</c>), or <c>null</c> to look for it.</param>
@@ -30,6 +31,8 @@ public static class DatasetCatalog
                 return Clinc150Loader.Load(Builtin(sharedDirectory, "clinc150"), lower[(lower.IndexOf(':') + 1)..]);
             case "cranfield":
                 return CranfieldLoader.Load(Builtin(sharedDirectory, "cranfield"));
+            case "cranfield:val" or "cranfield:test":
+                return HalfOfQueries(CranfieldLoader.Load(Builtin(sharedDirectory, "cranfield")), lower);
         }
 
         if (lower.StartsWith("pairs:", StringComparison.Ordinal))
@@ -53,6 +56,17 @@ public static class DatasetCatalog
         }
 
         throw new ArgumentException($"Unknown dataset '{spec}': use {string.Join(", ", BuiltIn)}, pairs:FILE.jsonl|csv, beir:DIR, or an existing path.");
+    }
+
+    /// <summary>
+    /// A validation/test split of a set that has none: the queries at even positions (<c>:val</c>) or odd ones (<c>:test</c>),
+    /// fixed by the file's order so that both halves cover its range of topics.
+    /// </summary>
+    private static EvalDataset HalfOfQueries(EvalDataset dataset, string name)
+    {
+        int remainder = name.EndsWith(":val", StringComparison.Ordinal) ? 0 : 1;
+        int position = 0;
+        return dataset.Where(_ => position++ % 2 == remainder, name);
     }
 
     /// <summary>

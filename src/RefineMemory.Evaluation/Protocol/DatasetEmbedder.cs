@@ -7,7 +7,7 @@ using RefineMemory.Evaluation.Datasets;
 namespace RefineMemory.Evaluation.Protocol;
 
 /// <summary>
-/// Embeds every query (formatted with its instruction, "Instruct: {instruction}\nQuery: {text}") and every document
+/// Embeds every query as a query (its own format, plus, with instructions, "Instruct: {instruction}\nQuery: {text}") and every document
 /// some pool uses, each distinct text once, in batches, and L2-normalises the vectors.
 /// </summary>
 public static class DatasetEmbedder
@@ -25,29 +25,42 @@ public static class DatasetEmbedder
         ArgumentNullException.ThrowIfNull(dataset);
         var timer = Stopwatch.StartNew();
         var plan = TextPlan.Of(dataset, useInstructions);
-        var all = plan.QueryTexts.Concat(plan.DocumentTexts).ToArray();
-        var vectors = await EmbedTextsAsync(generator, all, batchSize, progress, cancellationToken).ConfigureAwait(false);
-        return plan.Assemble(vectors[..plan.QueryTexts.Count], vectors[plan.QueryTexts.Count..], timer.Elapsed, all.Length);
+        int total = plan.QueryTexts.Count + plan.DocumentTexts.Count;
+        var queries = await EmbedCoreAsync(generator, plan.QueryTexts, EmbeddingPurpose.Query, batchSize, progress, 0, total, cancellationToken).ConfigureAwait(false);
+        var documents = await EmbedCoreAsync(generator, plan.DocumentTexts, EmbeddingPurpose.Document, batchSize, progress, plan.QueryTexts.Count, total, cancellationToken).ConfigureAwait(false);
+        return plan.Assemble(queries, documents, timer.Elapsed, total);
     }
 
-    /// <summary>Embeds <paramref name="texts"/> in batches; every vector is checked and L2-normalised.</summary>
+    /// <summary>
+    /// Embeds <paramref name="texts"/> in batches as <paramref name="purpose"/> (queries get the embedder's query
+    /// format); every vector is checked and L2-normalised.
+    /// </summary>
     public static async Task<float[][]> EmbedTextsAsync(
         IEmbeddingGenerator<string, Embedding<float>> generator,
         IReadOnlyList<string> texts,
         int batchSize = 64,
         IProgress<EmbeddingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        EmbeddingPurpose purpose = EmbeddingPurpose.Document)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return await EmbedCoreAsync(generator, texts, purpose, batchSize, progress, 0, texts.Count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<float[][]> EmbedCoreAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<string> texts, EmbeddingPurpose purpose, int batchSize,
+        IProgress<EmbeddingProgress>? progress, int progressOffset, int progressTotal, CancellationToken cancellationToken)
+    {
+        var options = EmbeddingPurposes.With(null, purpose);
         var vectors = new float[texts.Count][];
         int dimension = 0;
         for (int start = 0; start < texts.Count; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = texts.Skip(start).Take(batchSize).ToArray();
-            var embeddings = await generator.GenerateAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var embeddings = await generator.GenerateAsync(batch, options, cancellationToken).ConfigureAwait(false);
             if (embeddings.Count != batch.Length)
             {
                 throw new InvalidOperationException($"The embedder returned {embeddings.Count} vectors for {batch.Length} texts.");
@@ -75,7 +88,7 @@ public static class DatasetEmbedder
                 vectors[start + i] = v;
             }
 
-            progress?.Report(new EmbeddingProgress(Math.Min(start + batchSize, texts.Count), texts.Count));
+            progress?.Report(new EmbeddingProgress(progressOffset + Math.Min(start + batchSize, texts.Count), progressTotal));
         }
 
         return vectors;

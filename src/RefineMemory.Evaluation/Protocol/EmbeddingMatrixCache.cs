@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
+using RefineMemory.Embed;
 using RefineMemory.Evaluation.Datasets;
 
 namespace RefineMemory.Evaluation.Protocol;
@@ -53,8 +54,11 @@ public sealed class EmbeddingMatrixCache
         var timer = System.Diagnostics.Stopwatch.StartNew();
         var plan = TextPlan.Of(dataset, useInstructions);
         string name = Sanitise(dataset.Name);
-        string queryPath = Path.Combine(Directory, $"{name}-queries-{Key(embedderId, plan.QueryTexts)}.f32");
-        string documentPath = Path.Combine(Directory, $"{name}-documents-{Key(embedderId, plan.DocumentTexts)}.f32");
+        // The key holds everything that decides the vectors (the generator's fingerprint: model bytes, pooling,
+        // normalisation, query prefix, maximum length), not only the name it was chosen by.
+        string identity = embedderId + "\0" + (EmbedderFingerprint.Of(generator)?.Value ?? string.Empty);
+        string queryPath = Path.Combine(Directory, $"{name}-queries-{Key(identity + "\0query", plan.QueryTexts)}.f32");
+        string documentPath = Path.Combine(Directory, $"{name}-documents-{Key(identity + "\0document", plan.DocumentTexts)}.f32");
         var queries = TryRead(queryPath, plan.QueryTexts.Count);
         var documents = TryRead(documentPath, plan.DocumentTexts.Count);
         int missing = (queries is null ? plan.QueryTexts.Count : 0) + (documents is null ? plan.DocumentTexts.Count : 0);
@@ -62,7 +66,7 @@ public sealed class EmbeddingMatrixCache
         var offset = new Progress<EmbeddingProgress>(p => progress?.Report(new EmbeddingProgress(done + p.Done, missing)));
         if (queries is null)
         {
-            queries = await DatasetEmbedder.EmbedTextsAsync(generator, plan.QueryTexts, 64, progress is null ? null : offset, cancellationToken).ConfigureAwait(false);
+            queries = await DatasetEmbedder.EmbedTextsAsync(generator, plan.QueryTexts, 64, progress is null ? null : offset, cancellationToken, EmbeddingPurpose.Query).ConfigureAwait(false);
             Write(queryPath, queries);
             done += plan.QueryTexts.Count;
         }

@@ -9,6 +9,9 @@ public static class EvalMethods
     /// <summary>Cosine ranking with the refined query vector (the paper's method).</summary>
     public const string Refined = "refined";
 
+    /// <summary>The method name of an alternative refinement setting (see <see cref="EvaluationOptions.AlternativeRefinements"/>).</summary>
+    public static string RefinedWith(string setting) => Refined + ":" + setting;
+
     /// <summary>The judged documents moved to the top in judge-score order, the rest by cosine.</summary>
     public const string Rerank = "rerank";
 

@@ -8,6 +8,12 @@ public sealed class EvaluationOptions
     /// <summary>Refinement settings (learning rate, steps, feedback size). Default: the paper's.</summary>
     public RefinementOptions Refinement { get; set; } = new();
 
+    /// <summary>
+    /// Other refinement settings scored on the same judgments, each as the method <c>refined:NAME</c> (e.g. the
+    /// paper's fixed step beside the default, or a grid of step rules). Default none.
+    /// </summary>
+    public IReadOnlyList<(string Name, RefinementOptions Options)> AlternativeRefinements { get; set; } = [];
+
     /// <summary>Whether to score the rerank-only baseline. Default true.</summary>
     public bool IncludeRerank { get; set; } = true;
 

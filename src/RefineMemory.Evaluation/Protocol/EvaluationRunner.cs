@@ -30,6 +30,12 @@ public sealed class EvaluationRunner
         _judgeFor = judgeFor;
         _options = options ?? new EvaluationOptions();
         _options.Refinement.Validate();
+        foreach (var (name, alternative) in _options.AlternativeRefinements)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            alternative.Validate();
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDegreeOfParallelism, 1);
         _hyde = hyde;
     }
@@ -63,6 +69,7 @@ public sealed class EvaluationRunner
             }).ConfigureAwait(false);
 
         var methods = new List<string> { EvalMethods.Baseline, EvalMethods.Refined };
+        methods.AddRange(_options.AlternativeRefinements.Select(a => EvalMethods.RefinedWith(a.Name)));
         if (_options.IncludeRerank)
         {
             methods.Add(EvalMethods.Rerank);
@@ -96,15 +103,21 @@ public sealed class EvaluationRunner
 
         var refiner = new FeedbackRefiner(_judgeFor(query), refinement);
         var outcome = await refiner.RefineAsync(query.Text, query.Instruction, queryVector, sample, null, ct).ConfigureAwait(false);
-        var refinedVector = outcome.QueryVector.ToArray();
-        TensorPrimitives.Divide(refinedVector, TensorPrimitives.Norm(refinedVector), refinedVector);
-        var refined = outcome.Refined ? Cosines(embeddings, query, refinedVector) : baseline;
+        var refined = outcome.Refined ? Cosines(embeddings, query, Normalized(outcome.QueryVector)) : baseline;
 
         var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
         {
             [EvalMethods.Baseline] = MethodMetrics.Of(baseline, labels),
             [EvalMethods.Refined] = MethodMetrics.Of(refined, labels),
         };
+        foreach (var (name, alternative) in _options.AlternativeRefinements)
+        {
+            // The same judgments, replayed: only the refinement settings differ between the methods.
+            var replay = new FeedbackRefiner(new RecordedJudge(outcome.Judgments), alternative);
+            var other = await replay.RefineAsync(query.Text, query.Instruction, queryVector, sample, null, ct).ConfigureAwait(false);
+            methods[EvalMethods.RefinedWith(name)] = MethodMetrics.Of(other.Refined ? Cosines(embeddings, query, Normalized(other.QueryVector)) : baseline, labels);
+        }
+
         if (_options.IncludeRerank)
         {
             methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, outcome.Judgments.Judgments), labels);
@@ -171,6 +184,13 @@ public sealed class EvaluationRunner
         }
 
         return scores;
+    }
+
+    private static float[] Normalized(ReadOnlyMemory<float> vector)
+    {
+        var unit = vector.ToArray();
+        TensorPrimitives.Divide(unit, TensorPrimitives.Norm(unit), unit);
+        return unit;
     }
 
     private static float[] Cosines(DatasetEmbeddings embeddings, EvalQuery query, ReadOnlySpan<float> queryVector)

@@ -29,8 +29,8 @@ public static class HtmlReportWriter
         }
 
         sb.Append("<p>").Append(result.Queries.Count).Append(" queries, ").Append(result.Queries.Sum(q => q.PoolSize)).Append(" query-document pairs. Embedder <b>")
-          .Append(E(info.Embedder)).Append("</b>, judge <b>").Append(E(info.Judge)).Append("</b>; ").Append(E(o.Mode.ToString())).Append(", learning rate ")
-          .Append(ReportFormat.Number(o.EffectiveLearningRate, "0.######")).Append(", ").Append(o.Steps).Append(" steps, ").Append(o.FeedbackCount)
+          .Append(E(info.Embedder)).Append("</b>, judge <b>").Append(E(info.Judge)).Append("</b>; ").Append(E(o.Mode.ToString())).Append(", ")
+          .Append(E(ReportFormat.Step(o))).Append(", ").Append(o.FeedbackCount)
           .Append(" feedback documents (").Append(o.FeedbackFromTop).Append(" from the top). Run time ").Append(ReportFormat.Number(result.Elapsed.TotalSeconds, "0.0"))
           .Append(" s (embedding ").Append(ReportFormat.Number(result.EmbeddingTime.TotalSeconds, "0.0")).Append(" s).</p>");
         sb.Append("<p><code>").Append(E(info.Command)).Append("</code></p>");

@@ -29,6 +29,8 @@ public static class SummaryJsonWriter
         w.WriteStartObject("settings");
         w.WriteString("mode", o.Mode.ToString());
         w.WriteNumber("learningRate", o.EffectiveLearningRate);
+        w.WriteString("stepRule", o.LearningRate is null ? o.StepRule.ToString() : "Explicit");
+        w.WriteString("step", ReportFormat.Step(o));
         w.WriteNumber("steps", o.Steps);
         w.WriteNumber("feedbackCount", o.FeedbackCount);
         w.WriteNumber("feedbackFromTop", o.FeedbackFromTop);

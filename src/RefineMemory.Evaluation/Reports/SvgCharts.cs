@@ -78,7 +78,7 @@ internal static class SvgCharts
     }
 
     /// <summary>Line curves (e.g. loss per Adam step), each normalised to its first value when <paramref name="relative"/>.</summary>
-    public static string Curves(string title, IReadOnlyList<IReadOnlyList<double>> curves, bool relative = true)
+    public static string Curves(string title, IReadOnlyList<IReadOnlyList<double>> curves, bool relative = true, string? xLabel = null, IReadOnlyList<string>? legend = null)
     {
         var sb = Begin(title);
         var series = curves.Where(c => c.Count > 1).Select(c => relative && c[0] != 0 ? c.Select(v => v / c[0]).ToArray() : c.ToArray()).ToArray();
@@ -110,7 +110,12 @@ internal static class SvgCharts
             sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{Palette[k % Palette.Length]}\" stroke-opacity=\"0.6\" points=\"{points.ToString().TrimEnd()}\"/>");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (plotW / 2))}\" y=\"{Height - 8}\" text-anchor=\"middle\" font-size=\"11\">Adam step (loss{(relative ? " / loss before refinement" : "")})</text>");
+        for (int k = 0; k < (legend?.Count ?? 0) && k < series.Length; k++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 4}\" y=\"{Top + 12 + (k * 13)}\" text-anchor=\"end\" font-size=\"11\" fill=\"{Palette[k % Palette.Length]}\">{Esc(legend![k])}</text>");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (plotW / 2))}\" y=\"{Height - 8}\" text-anchor=\"middle\" font-size=\"11\">{Esc(xLabel ?? "Adam step (loss" + (relative ? " / loss before refinement" : "") + ")")}</text>");
         return End(sb);
     }
 

@@ -1,14 +1,18 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
-using RefineMemory.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RefineMemory.Embed;
 using RefineMemory.Onnx.Tokenization;
 
 namespace RefineMemory.Onnx.Embed;
 
 /// <summary>
-/// Embeds texts with a local BERT-style ONNX model (all-MiniLM-L6-v2, bge-small, e5, gte, ...): WordPiece
-/// tokenization, batches padded to their longest text (texts are grouped by length), mean/CLS/max pooling over
-/// the attention mask, optional L2 normalisation. Configured from a model folder: <c>model.onnx</c>, <c>vocab.txt</c>
-/// or <c>tokenizer.json</c>, and the sentence-transformers configuration when present.
+/// Embeds texts with a BERT-style ONNX model (all-MiniLM-L6-v2, arctic-embed, bge, e5, gte, ...): BERT WordPiece
+/// tokenization, texts sorted by length into batches padded to their longest text, mean/CLS/max pooling over the
+/// attention mask, optional L2 normalisation, and a query prefix for texts embedded as queries
+/// (<see cref="EmbeddingPurposes"/>). Opened from a model folder (<see cref="FromModelDirectory"/>) or by name from
+/// a NuGet package's resources (<see cref="PretrainedEmbedders"/>). Thread-safe.
 /// </summary>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -17,19 +21,26 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly int _batchSize;
     private readonly int _outputRank;
     private readonly IProgress<int>? _progress;
+    private readonly Lazy<EmbedderFingerprint> _fingerprint;
 
-    private OnnxEmbeddingGenerator(BertSession session, BertTokenizer tokenizer, EmbeddingPooling pooling, bool normalize, int maxLength, int batchSize, int dimension, string modelId, IProgress<int>? progress)
+    private OnnxEmbeddingGenerator(BertSession session, BertTokenizer tokenizer, OnnxEmbeddingOptions options, EmbeddingPooling pooling, bool normalize,
+        int maxLength, string queryPrefix, string modelId, Uri? source, Func<byte[]> modelDigest, int outputRank, int dimension)
     {
-        _progress = progress;
         _session = session;
+        _progress = options.Progress;
+        _batchSize = options.BatchSize;
+        _outputRank = outputRank;
         Tokenizer = tokenizer;
         Pooling = pooling;
         Normalize = normalize;
         MaxLength = maxLength;
-        _batchSize = batchSize;
+        QueryPrefix = queryPrefix;
         Dimension = dimension;
-        _outputRank = session.Session.Outputs.First(o => o.Name == session.OutputName).Shape.Count;
-        Metadata = new EmbeddingGeneratorMetadata("onnx", new Uri(session.Session.ModelPath), modelId, dimension);
+        Metadata = new EmbeddingGeneratorMetadata("onnx", source, modelId, dimension);
+        _fingerprint = new(() => new EmbedderFingerprint(string.Join('|',
+            "onnx", modelId, "model-sha256=" + Convert.ToHexStringLower(modelDigest()), "vocab-sha256=" + tokenizer.Vocabulary.Digest,
+            "tokenizer=" + tokenizer.Normalization, "output=" + session.OutputName, "pooling=" + (outputRank == 2 ? "model" : pooling.ToString()),
+            "normalize=" + normalize, "max-length=" + maxLength, "query-prefix=" + queryPrefix)));
     }
 
     public BertTokenizer Tokenizer { get; }
@@ -40,6 +51,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     /// <summary>Tokens per text after truncation, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; }
+
+    /// <summary>What texts embedded as queries start with ("" for none).</summary>
+    public string QueryPrefix { get; }
 
     public int Dimension { get; }
 
@@ -53,36 +67,139 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public static OnnxEmbeddingGenerator FromModelDirectory(string directory, OnnxEmbeddingOptions? options = null)
     {
         options ??= new OnnxEmbeddingOptions();
-        if (options.BatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
-        }
-
         string dir = ModelFolder.RequireDirectory(directory);
         string modelPath = ModelFolder.FindModel(dir, options.ModelFile);
         var tokenizer = BertTokenizer.FromDirectory(dir);
         var config = SentenceTransformersConfig.Read(dir);
         bool hasModules = File.Exists(Path.Combine(dir, "modules.json"));
-        var pooling = options.Pooling ?? config.Pooling ?? EmbeddingPooling.Mean;
-        bool normalize = options.Normalize ?? (hasModules ? config.Normalize ?? false : true);
-        int maxLength = options.MaxLength ?? config.MaxSequenceLength ?? SentenceTransformersConfig.ReadTokenizerMaxLength(dir) ?? 512;
-        if (maxLength < 2)
+        var settings = new ModelSettings(
+            options.Pooling ?? config.Pooling ?? EmbeddingPooling.Mean,
+            options.Normalize ?? (hasModules ? config.Normalize ?? false : true),
+            options.MaxLength ?? config.MaxSequenceLength ?? SentenceTransformersConfig.ReadTokenizerMaxLength(dir) ?? 512,
+            options.QueryPrefix ?? config.QueryPrompt ?? string.Empty);
+        return Open(() => OnnxSessions.Open(modelPath, options.Session), modelPath, tokenizer, options, settings,
+            Path.GetFileName(dir), new Uri(modelPath), () => HashFile(modelPath));
+    }
+
+    /// <summary>Opens a model held in memory (a pretrained model read from its package's resources).</summary>
+    internal static OnnxEmbeddingGenerator FromModelBytes(byte[] model, string modelId, string source, BertTokenizer tokenizer, ModelSettings defaults, OnnxEmbeddingOptions? options)
+    {
+        options ??= new OnnxEmbeddingOptions();
+        var settings = new ModelSettings(options.Pooling ?? defaults.Pooling, options.Normalize ?? defaults.Normalize,
+            options.MaxLength ?? defaults.MaxLength, options.QueryPrefix ?? defaults.QueryPrefix);
+        byte[] digest = SHA256.HashData(model);
+        return Open(() => OnnxSessions.Open(model, options.Session), source, tokenizer, options, settings, modelId, null, () => digest);
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var texts = EmbeddingInputs.ToCheckedArray(values);
+        return Task.FromResult(Generate(texts, EmbeddingPurposes.Of(options), cancellationToken));
+    }
+
+    /// <summary>Embeds <paramref name="texts"/> synchronously as <paramref name="purpose"/>; the vectors come back in input order.</summary>
+    public GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, EmbeddingPurpose purpose = EmbeddingPurpose.Document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        bool prefix = purpose == EmbeddingPurpose.Query && QueryPrefix.Length > 0;
+        var encodings = new BertEncoding[texts.Count];
+        var order = new int[texts.Count];
+        long tokens = 0;
+        for (int i = 0; i < texts.Count; i++)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), maxLength, "MaxLength must be at least 2.");
+            encodings[i] = Tokenizer.Encode(prefix ? QueryPrefix + texts[i] : texts[i], MaxLength);
+            order[i] = i;
+            tokens += encodings[i].Length;
         }
 
-        var session = OnnxSession.Open(modelPath, options.Session);
-        try
+        // Sort by length so that each batch pads little; the vectors go back to input order.
+        var sorted = (BertEncoding[])encodings.Clone();
+        Array.Sort(sorted, order, Comparer<BertEncoding>.Create(static (a, b) => a.Length.CompareTo(b.Length)));
+        var vectors = new float[texts.Count][];
+        for (int start = 0; start < sorted.Length; start += _batchSize)
         {
-            var output = PreferredOutputs.Select(n => session.Outputs.FirstOrDefault(o => o.Name == n)).FirstOrDefault(o => o is not null)
-                ?? session.Outputs[0];
-            if (output.ElementType != OnnxElementType.Float || output.Shape.Count is not (2 or 3) || output.Shape[^1] <= 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = new ArraySegment<BertEncoding>(sorted, start, Math.Min(_batchSize, sorted.Length - start));
+            using var output = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
+            var data = output.Data;
+            for (int b = 0; b < batch.Count; b++)
             {
-                throw new InvalidDataException($"Model '{modelPath}' output '{output.Name}' is {output.ElementType} [{string.Join(", ", output.Shape)}]; expected float [batch, tokens, dim] or [batch, dim].");
+                var vector = new float[Dimension];
+                if (_outputRank == 2)
+                {
+                    data.Slice(b * Dimension, Dimension).CopyTo(vector);
+                }
+                else
+                {
+                    int rowLength = output.Length * Dimension;
+                    PoolingKernels.Pool(data.Slice(b * rowLength, rowLength), batch[b].Length, Pooling, vector);
+                }
+
+                if (Normalize)
+                {
+                    PoolingKernels.Normalize(vector);
+                }
+
+                vectors[order[start + b]] = vector;
             }
 
-            return new OnnxEmbeddingGenerator(new BertSession(session, output.Name), tokenizer, pooling, normalize, maxLength,
-                options.BatchSize, (int)output.Shape[^1], Path.GetFileName(dir), options.Progress);
+            _progress?.Report(start + batch.Count);
+        }
+
+        var embeddings = new List<Embedding<float>>(vectors.Length);
+        foreach (var v in vectors)
+        {
+            embeddings.Add(new Embedding<float>(v) { ModelId = Metadata.DefaultModelId });
+        }
+
+        return new GeneratedEmbeddings<Embedding<float>>(embeddings)
+        {
+            Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens },
+        };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType == typeof(EmbedderFingerprint) ? _fingerprint.Value
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private static OnnxEmbeddingGenerator Open(Func<InferenceSession> open, string modelName, BertTokenizer tokenizer, OnnxEmbeddingOptions options,
+        ModelSettings settings, string modelId, Uri? source, Func<byte[]> digest)
+    {
+        if (options.BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+        }
+
+        if (settings.MaxLength < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), settings.MaxLength, "MaxLength must be at least 2.");
+        }
+
+        var session = open();
+        try
+        {
+            var output = PreferredOutputs.Where(session.OutputMetadata.ContainsKey).Select(n => (Name: n, Meta: session.OutputMetadata[n])).FirstOrDefault();
+            if (output.Name is null)
+            {
+                output = (session.OutputNames[0], session.OutputMetadata[session.OutputNames[0]]);
+            }
+
+            int[] shape = output.Meta.Dimensions;
+            if (output.Meta.ElementDataType != TensorElementType.Float || shape.Length is not (2 or 3) || shape[^1] <= 0)
+            {
+                throw new InvalidDataException($"Model '{modelName}' output '{output.Name}' is {output.Meta.ElementDataType} [{string.Join(", ", shape)}]; expected float [batch, tokens, dim] or [batch, dim].");
+            }
+
+            return new OnnxEmbeddingGenerator(new BertSession(session, modelName, output.Name), tokenizer, options, settings.Pooling, settings.Normalize,
+                settings.MaxLength, settings.QueryPrefix, modelId, source, digest, shape.Length, shape[^1]);
         }
         catch
         {
@@ -91,78 +208,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
     }
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    private static byte[] HashFile(string path)
     {
-        var texts = RefineMemory.Embed.EmbeddingInputs.ToCheckedArray(values);
-        return Task.FromResult(Generate(texts, cancellationToken));
+        using var stream = File.OpenRead(path);
+        return SHA256.HashData(stream);
     }
-
-    /// <summary>Embeds <paramref name="texts"/> synchronously; the vectors come back in input order.</summary>
-    public GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var encodings = new BertEncoding[texts.Count];
-        for (int i = 0; i < texts.Count; i++)
-        {
-            encodings[i] = Tokenizer.Encode(texts[i], MaxLength);
-        }
-
-        // Group texts of similar length so that padding stays small; results go back to input order.
-        int[] order = Enumerable.Range(0, texts.Count).OrderBy(i => encodings[i].Length).ToArray();
-        var vectors = new float[texts.Count][];
-        var batch = new List<BertEncoding>(_batchSize);
-        long tokens = 0;
-        for (int start = 0; start < order.Length; start += _batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int end = Math.Min(order.Length, start + _batchSize);
-            batch.Clear();
-            for (int k = start; k < end; k++)
-            {
-                batch.Add(encodings[order[k]]);
-                tokens += encodings[order[k]].Length;
-            }
-
-            var (output, length) = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
-            for (int k = start; k < end; k++)
-            {
-                int b = k - start;
-                var vector = new float[Dimension];
-                if (_outputRank == 2)
-                {
-                    output.Data.AsSpan(b * Dimension, Dimension).CopyTo(vector);
-                }
-                else
-                {
-                    PoolingKernels.Pool(output.Data.AsSpan(b * length * Dimension, length * Dimension), batch[b].Length, Pooling, vector);
-                }
-
-                if (Normalize)
-                {
-                    PoolingKernels.Normalize(vector);
-                }
-
-                vectors[order[k]] = vector;
-            }
-
-            _progress?.Report(end);
-        }
-
-        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = Metadata.DefaultModelId }))
-        {
-            Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens },
-        };
-        return result;
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
-
-    public void Dispose() => _session.Dispose();
 }
+
+/// <summary>What decides an embedder's vectors besides its weights and vocabulary.</summary>
+internal sealed record ModelSettings(EmbeddingPooling Pooling, bool Normalize, int MaxLength, string QueryPrefix);

@@ -5,9 +5,10 @@ namespace RefineMemory.Onnx.Embed;
 /// <summary>
 /// What a sentence-transformers model folder says about pooling, normalisation and length:
 /// <c>modules.json</c> (a Normalize module), <c>1_Pooling/config.json</c> (or the Pooling module's path) and
-/// <c>sentence_bert_config.json</c> (<c>max_seq_length</c>). Absent files leave the values unset.
+/// <c>sentence_bert_config.json</c> (<c>max_seq_length</c>) and <c>config_sentence_transformers.json</c> (the
+/// <c>query</c> prompt). Absent files leave the values unset.
 /// </summary>
-internal sealed record SentenceTransformersConfig(EmbeddingPooling? Pooling, bool? Normalize, int? MaxSequenceLength)
+internal sealed record SentenceTransformersConfig(EmbeddingPooling? Pooling, bool? Normalize, int? MaxSequenceLength, string? QueryPrompt)
 {
     public static SentenceTransformersConfig Read(string directory)
     {
@@ -54,7 +55,19 @@ internal sealed record SentenceTransformersConfig(EmbeddingPooling? Pooling, boo
             }
         }
 
-        return new SentenceTransformersConfig(pooling, normalize, maxLength);
+        string? queryPrompt = null;
+        string prompts = Path.Combine(directory, "config_sentence_transformers.json");
+        if (File.Exists(prompts))
+        {
+            using var doc = Parse(prompts);
+            if (doc.RootElement.TryGetProperty("prompts", out var p) && p.ValueKind == JsonValueKind.Object
+                && p.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String)
+            {
+                queryPrompt = q.GetString();
+            }
+        }
+
+        return new SentenceTransformersConfig(pooling, normalize, maxLength, queryPrompt);
     }
 
     /// <summary><c>model_max_length</c> of tokenizer_config.json when it is a real limit (HF writes 1e30 for "none").</summary>

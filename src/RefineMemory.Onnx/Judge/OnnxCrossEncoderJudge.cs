@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RefineMemory.Judge;
-using RefineMemory.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using RefineMemory.Onnx.Tokenization;
 
 namespace RefineMemory.Onnx.Judge;
@@ -48,16 +49,17 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), maxLength, "MaxLength must be at least 3.");
         }
 
-        var session = OnnxSession.Open(modelPath, options.Session);
+        var session = OnnxSessions.Open(modelPath, options.Session);
         try
         {
-            var output = session.Outputs.FirstOrDefault(o => o.Name == "logits") ?? session.Outputs[0];
-            if (output.ElementType != OnnxElementType.Float || output.Shape.Count != 2 || output.Shape[1] < 1)
+            string name = session.OutputMetadata.ContainsKey("logits") ? "logits" : session.OutputNames[0];
+            var output = session.OutputMetadata[name];
+            if (output.ElementDataType != TensorElementType.Float || output.Dimensions.Length != 2 || output.Dimensions[1] < 1)
             {
-                throw new InvalidDataException($"Cross-encoder '{modelPath}' output '{output.Name}' is {output.ElementType} [{string.Join(", ", output.Shape)}]; expected float [batch, labels].");
+                throw new InvalidDataException($"Cross-encoder '{modelPath}' output '{name}' is {output.ElementDataType} [{string.Join(", ", output.Dimensions)}]; expected float [batch, labels].");
             }
 
-            return new OnnxCrossEncoderJudge(new BertSession(session, output.Name), tokenizer, maxLength, (int)output.Shape[1], options);
+            return new OnnxCrossEncoderJudge(new BertSession(session, modelPath, name), tokenizer, maxLength, output.Dimensions[1], options);
         }
         catch
         {
@@ -87,8 +89,8 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
                 batch.Add(Tokenizer.EncodePair(query, documents[i], MaxLength));
             }
 
-            var (output, _) = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
-            output.Data.AsSpan(0, batch.Count * _labels).CopyTo(logits.AsSpan(start * _labels));
+            using var output = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
+            output.Data[..(batch.Count * _labels)].CopyTo(logits.AsSpan(start * _labels));
         }
 
         return _labels == 1 ? logits : Enumerable.Range(0, documents.Count).Select(i => logits[i * _labels]).ToArray();
@@ -118,10 +120,10 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
             var call = Stopwatch.StartNew();
             try
             {
-                var (output, _) = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
+                using var output = _session.Run(batch, Tokenizer.Vocabulary.PadId, cancellationToken);
                 for (int i = start; i < end; i++)
                 {
-                    judgments[i] = RelevanceJudgment.Scored(documents[i].Id, Score(output.Data.AsSpan((i - start) * _labels, _labels)));
+                    judgments[i] = RelevanceJudgment.Scored(documents[i].Id, Score(output.Data.Slice((i - start) * _labels, _labels)));
                 }
             }
             catch (OnnxRuntimeException ex)

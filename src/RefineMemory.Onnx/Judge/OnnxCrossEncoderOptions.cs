@@ -1,5 +1,3 @@
-using RefineMemory.Onnx.Native;
-
 namespace RefineMemory.Onnx.Judge;
 
 /// <summary>Options of <see cref="OnnxCrossEncoderJudge"/>.</summary>
@@ -20,6 +18,6 @@ public sealed class OnnxCrossEncoderOptions
     /// <summary>The ONNX file inside the folder; default <c>model.onnx</c>, else <c>onnx/model.onnx</c>.</summary>
     public string? ModelFile { get; set; }
 
-    /// <summary>Session settings: threads, graph optimisation, CUDA, native library path.</summary>
+    /// <summary>Session settings: threads, graph optimisation, CUDA.</summary>
     public OnnxSessionOptions Session { get; set; } = new();
 }

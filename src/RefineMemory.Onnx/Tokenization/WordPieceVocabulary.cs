@@ -7,6 +7,7 @@ public sealed class WordPieceVocabulary
 {
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Lazy<string> _digest;
 
     public WordPieceVocabulary(IReadOnlyDictionary<string, int> tokens, string unknownToken = "[UNK]", string continuationPrefix = "##", int maxCharactersPerWord = 100)
     {
@@ -20,7 +21,11 @@ public sealed class WordPieceVocabulary
         ClsId = Require("[CLS]");
         SepId = Require("[SEP]");
         PadId = _ids.GetValueOrDefault("[PAD]", 0);
+        _digest = new Lazy<string>(ComputeDigest);
     }
+
+    /// <summary>SHA-256 (hex) of the tokens in id order and the special-token settings: equal digests tokenize alike.</summary>
+    public string Digest => _digest.Value;
 
     public int Count => _ids.Count;
 
@@ -44,9 +49,16 @@ public sealed class WordPieceVocabulary
     public static WordPieceVocabulary FromVocabFile(string path)
     {
         RequireFile(path);
+        return FromLines(File.ReadLines(path));
+    }
+
+    /// <summary>The lines of a <c>vocab.txt</c> (LF or CRLF): one token per line, the id is the line number (first occurrence wins).</summary>
+    public static WordPieceVocabulary FromLines(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
         var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
         int id = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in lines)
         {
             tokens.TryAdd(line.TrimEnd('\r'), id++);
         }
@@ -85,4 +97,16 @@ public sealed class WordPieceVocabulary
     private int Require(string token) => _ids.TryGetValue(token, out int id)
         ? id
         : throw new InvalidDataException($"The vocabulary has no '{token}' token.");
+
+    private string ComputeDigest()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (token, id) in _ids.OrderBy(p => p.Value))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{id}\t{token}\n"));
+        }
+
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{UnknownToken}|{ContinuationPrefix}|{MaxCharactersPerWord}"));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 }

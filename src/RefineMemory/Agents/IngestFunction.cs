@@ -50,23 +50,59 @@ public sealed class IngestFunction : AIFunction
             throw new ToolArgumentException(_options.AllowPathIngest ? "Pass exactly one of 'documents' or 'path'." : "The required argument 'documents' is missing.", "documents");
         }
 
-        IReadOnlyList<MemoryDocument> documents = path is not null
-            ? await DocumentReader.ReadAsync(path, cancellationToken).ConfigureAwait(false)
-            : ParseDocuments(inline!.Value);
-        if (documents.Count == 0)
+        DocumentReadResult read = path is not null
+            ? await DocumentReader.ReadAsync(AllowedPath(path), null, cancellationToken).ConfigureAwait(false)
+            : new DocumentReadResult(ParseDocuments(inline!.Value), []);
+        if (read.Documents.Count == 0)
         {
             throw new ToolArgumentException("There are no documents to ingest.", path is null ? "documents" : "path");
         }
 
-        var result = await _store.IngestAsync(collection, documents, _ingestOptions, null, cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        var result = await _store.IngestAsync(collection, read.Documents, _ingestOptions, null, cancellationToken).ConfigureAwait(false);
+        var answer = new Dictionary<string, object>
         {
             ["collection"] = result.Collection,
             ["added"] = result.Added,
             ["updated"] = result.Updated,
             ["unchanged"] = result.Unchanged,
             ["chunks"] = result.Chunks,
-        });
+        };
+        if (result.DuplicateIds.Count > 0)
+        {
+            answer["duplicate_ids"] = result.DuplicateIds; // given more than once: the last copy was stored
+        }
+
+        if (read.Skipped.Count > 0)
+        {
+            answer["skipped"] = read.Skipped.Select(p => p.ToString()).ToArray();
+        }
+
+        return JsonSerializer.SerializeToElement(answer);
+    }
+
+    /// <summary>The real path of <paramref name="path"/> when it lies within an allowed root, else an argument error.</summary>
+    private string AllowedPath(string path)
+    {
+        string? real;
+        try
+        {
+            real = RealPath.Resolve(path);
+        }
+        catch (IOException ex)
+        {
+            throw new ToolArgumentException($"The path '{path}' cannot be resolved: {ex.Message}", "path");
+        }
+
+        foreach (string root in _options.AllowedPathRoots)
+        {
+            if (real is not null && RealPath.Resolve(root) is { } allowed && RealPath.IsWithin(real, allowed))
+            {
+                return real;
+            }
+        }
+
+        // Whether the path exists is not revealed unless it is allowed.
+        throw new ToolArgumentException($"The path '{path}' is not within a folder this host allows ingesting from ({string.Join(", ", _options.AllowedPathRoots)}).", "path");
     }
 
     private static List<MemoryDocument> ParseDocuments(JsonElement e)

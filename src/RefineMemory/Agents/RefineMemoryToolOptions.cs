@@ -21,10 +21,15 @@ public sealed class RefineMemoryToolOptions
     public int MaxTextChars { get; set; } = 1000;
 
     /// <summary>
-    /// Whether <c>ingest</c> accepts a <c>path</c> (a file or folder read on this machine). Default false: a model
-    /// should not read arbitrary files unless the host allows it (the MCP server and CLI turn it on).
+    /// Folders under which <c>ingest</c> may read a <c>path</c> (a file or folder on this machine). Default empty:
+    /// path ingest is off, because the model calling the tool may be prompt-injected and every file it names would
+    /// become searchable. A path is allowed only when, after resolving <c>..</c> and symbolic links, it lies
+    /// within one of these folders (resolved the same way); links inside it that lead out are skipped.
     /// </summary>
-    public bool AllowPathIngest { get; set; }
+    public IList<string> AllowedPathRoots { get; set; } = [];
+
+    /// <summary>Whether <c>ingest</c> accepts a <c>path</c>: some <see cref="AllowedPathRoots"/> are set.</summary>
+    public bool AllowPathIngest => AllowedPathRoots.Count > 0;
 
     public void Validate()
     {
@@ -32,5 +37,10 @@ public sealed class RefineMemoryToolOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(IngestName, nameof(IngestName));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTop, 1, nameof(MaxTop));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTextChars, 16, nameof(MaxTextChars));
+        ArgumentNullException.ThrowIfNull(AllowedPathRoots, nameof(AllowedPathRoots));
+        foreach (string root in AllowedPathRoots)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(root, nameof(AllowedPathRoots));
+        }
     }
 }

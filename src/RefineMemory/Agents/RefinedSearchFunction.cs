@@ -67,6 +67,10 @@ public sealed class RefinedSearchFunction : AIFunction
             else
             {
                 w.WriteNumber("judged", result.Diagnostics.Judged.Count(j => j.Score.HasValue));
+                if (result.Diagnostics.Note is { } note)
+                {
+                    w.WriteString("note", note);
+                }
             }
 
             w.WriteStartArray("results");

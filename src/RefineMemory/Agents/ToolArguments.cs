@@ -80,7 +80,7 @@ internal static class ToolArguments
 
         return value switch
         {
-            JsonElement { ValueKind: JsonValueKind.Object } e => TagsOf(e, name),
+            JsonElement { ValueKind: JsonValueKind.Object } e => StringTagsOf(e, name),
             IReadOnlyDictionary<string, string> d => new Dictionary<string, string>(d, StringComparer.Ordinal),
             IDictionary<string, string> d => new Dictionary<string, string>(d, StringComparer.Ordinal),
             _ => throw new ToolArgumentException($"The argument '{name}' must be an object of string tags, e.g. {{\"lang\": \"en\"}}.", name),
@@ -101,6 +101,20 @@ internal static class ToolArguments
         }
 
         return tags;
+    }
+
+    /// <summary>Tags compared as text (a filter): a number or boolean would silently match nothing, so it is an error.</summary>
+    private static Dictionary<string, string> StringTagsOf(JsonElement e, string name)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new ToolArgumentException($"The tag '{p.Name}' of '{name}' is a {p.Value.ValueKind.ToString().ToLowerInvariant()}; tags are strings, e.g. {{\"{p.Name}\": \"{p.Value.GetRawText().Trim('"')}\"}}.", name);
+            }
+        }
+
+        return TagsOf(e, name);
     }
 
     public static JsonElement? Element(AIFunctionArguments args, string name)

@@ -59,8 +59,15 @@ public sealed class HydeQueryWriter
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var documents = await WriteAsync(query, instruction, cancellationToken).ConfigureAwait(false);
+        // The hypothetical passages are embedded as documents (that is HyDE's point), the query as a query.
         var inputs = _options.IncludeQuery ? documents.Append(QueryInstruction.Format(query, instruction)).ToArray() : documents.ToArray();
-        var embeddings = await embedder.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await embedder.GenerateAsync(documents, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (_options.IncludeQuery)
+        {
+            var asQuery = await embedder.GenerateAsync([inputs[^1]], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
+            embeddings = [.. embeddings, .. asQuery];
+        }
+
         if (embeddings.Count != inputs.Length)
         {
             throw new InvalidOperationException($"The embedder returned {embeddings.Count} embeddings for {inputs.Length} inputs.");

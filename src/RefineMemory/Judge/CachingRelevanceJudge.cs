@@ -52,6 +52,7 @@ public sealed partial class CachingRelevanceJudge : IRelevanceJudge
             if (cached[i] is float score)
             {
                 judgments[i] = RelevanceJudgment.Scored(request.Documents[i].Id, score);
+                request.Progress?.Report(judgments[i]);
             }
             else
             {
@@ -62,7 +63,7 @@ public sealed partial class CachingRelevanceJudge : IRelevanceJudge
         JudgeDiagnostics? inner = null;
         if (missIndex.Count > 0)
         {
-            var missRequest = new JudgeRequest(request.Query, missIndex.Select(i => request.Documents[i]).ToArray(), request.Instruction);
+            var missRequest = new JudgeRequest(request.Query, missIndex.Select(i => request.Documents[i]).ToArray(), request.Instruction) { Progress = request.Progress };
             var result = await _inner.JudgeAsync(missRequest, cancellationToken).ConfigureAwait(false);
             inner = result.Diagnostics;
             if (result.Judgments.Count != missIndex.Count)

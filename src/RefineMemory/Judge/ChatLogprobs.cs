@@ -6,13 +6,16 @@ namespace RefineMemory.Judge;
 /// <summary>
 /// How token log probabilities travel through <see cref="IChatClient"/>, which has no first-class slot for them.
 /// <list type="bullet">
-/// <item>Request: <see cref="ChatOptions.AdditionalProperties"/>[<see cref="TopLogprobsRequestKey"/>] = top count (int),
-/// understood by the RefineMemory OpenAI-compatible client; other clients need the provider's raw options
-/// through <see cref="ChatOptions.RawRepresentationFactory"/> (see <c>ChatRelevanceJudgeOptions.RawRepresentationFactory</c>).</item>
-/// <item>Response: <see cref="ChatResponse.AdditionalProperties"/>[<see cref="ResponseKey"/>] holds a list of
-/// <see cref="GeneratedTokenLogprobs"/>. As a fallback the reader also understands
+/// <item>Request: <c>ChatRelevanceJudge</c> sends an OpenAI SDK <c>ChatCompletionOptions</c> asking for logprobs through
+/// <see cref="ChatOptions.RawRepresentationFactory"/> (honoured by every Microsoft.Extensions.AI.OpenAI client), and
+/// <see cref="ChatOptions.AdditionalProperties"/>[<see cref="TopLogprobsRequestKey"/>] = top count (int) for clients of
+/// other providers that choose to read it.</item>
+/// <item>Response: <see cref="ChatResponse.AdditionalProperties"/>[<see cref="ResponseKey"/>] may hold a list of
+/// <see cref="GeneratedTokenLogprobs"/> (a provider-neutral slot for other clients); else
 /// [<see cref="OpenAIResponseKey"/>], where Microsoft.Extensions.AI.OpenAI puts the OpenAI SDK's
-/// <c>ChatTokenLogProbabilityDetails</c> list (read by their public Token/LogProbability/TopLogProbabilities properties).</item>
+/// <c>ChatTokenLogProbabilityDetails</c> list; else the property of that name on
+/// <see cref="ChatResponse.RawRepresentation"/> (the SDK's <c>ChatCompletion</c>). The SDK's objects are read by
+/// their public Token/LogProbability/TopLogProbabilities properties, so the core needs no OpenAI reference.</item>
 /// </list>
 /// </summary>
 public static class ChatLogprobs
@@ -31,17 +34,18 @@ public static class ChatLogprobs
     {
         ArgumentNullException.ThrowIfNull(response);
         var props = response.AdditionalProperties;
-        if (props is null)
-        {
-            return null;
-        }
-
-        if (props.TryGetValue(ResponseKey, out object? ours) && ours is IReadOnlyList<GeneratedTokenLogprobs> list)
+        if (props is not null && props.TryGetValue(ResponseKey, out object? ours) && ours is IReadOnlyList<GeneratedTokenLogprobs> list)
         {
             return list.Count > 0 ? list : null;
         }
 
-        return props.TryGetValue(OpenAIResponseKey, out object? sdk) && sdk is IEnumerable items ? ReadByShape(items) : null;
+        if (props?.TryGetValue(OpenAIResponseKey, out object? sdk) == true && sdk is IEnumerable items)
+        {
+            return ReadByShape(items);
+        }
+
+        object? raw = response.RawRepresentation;
+        return raw?.GetType().GetProperty(OpenAIResponseKey)?.GetValue(raw) is IEnumerable rawItems ? ReadByShape(rawItems) : null;
     }
 
     private static List<GeneratedTokenLogprobs>? ReadByShape(IEnumerable items)

@@ -22,6 +22,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
     private readonly ChatRelevanceJudgeOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly Func<IChatClient, object?> _openAILogprobs;
     private volatile bool _logprobsUnavailable;
 
     public ChatRelevanceJudge(IChatClient chatClient, ChatRelevanceJudgeOptions? options = null, ILogger<ChatRelevanceJudge>? logger = null)
@@ -34,6 +35,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         string model = _options.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown-model";
         CacheScope = new JudgeCacheScope(model, _options.PromptVersion);
         _pipeline = BuildPipeline();
+        _openAILogprobs = OpenAILogprobsRequest.Factory(_options.TopLogprobs);
     }
 
     /// <summary>The model and prompt version that key this judge's cached scores.</summary>
@@ -50,7 +52,10 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         var stats = new JudgeCallStats();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, judgments.Length), parallel, async (i, ct) =>
-            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false);
+            request.Progress?.Report(judgments[i]);
+        }).ConfigureAwait(false);
         var diagnostics = stats.ToDiagnostics(judgments, clock.Elapsed);
         LogJudged(diagnostics.Judged, diagnostics.Failed, diagnostics.Calls, clock.Elapsed.TotalMilliseconds);
         return new JudgeResult(judgments, diagnostics);
@@ -69,6 +74,13 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
 
             if (ChatLogprobs.Read(response!) is { } tokens)
             {
+                if (PositiveLogprob(tokens) is { } bad)
+                {
+                    // exp(logprob) > 1 is not a probability: the response is broken, not evidence.
+                    return Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, FormattableString.Invariant(
+                        $"The response gives token '{bad.Token}' the logprob {bad.Logprob:G4}, a probability above 1; logprobs must be at most 0.")));
+                }
+
                 var outcome = YesNoScore.Compute(tokens, _options.MinimumProbabilityMass);
                 return outcome.Score is double score
                     ? RelevanceJudgment.Scored(doc.Id, (float)score)
@@ -102,6 +114,30 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
             : Fail(doc.Id, new JudgeFailure(JudgeFailureKind.MalformedResponse, $"Expected a 0-100 rating, the model answered '{rated.Text}'."));
     }
 
+    /// <summary>Largest rounding above 0 tolerated in a provider's logprob.</summary>
+    private const double LogprobTolerance = 1e-6;
+
+    private static TokenLogprob? PositiveLogprob(IReadOnlyList<GeneratedTokenLogprobs> tokens)
+    {
+        foreach (var position in tokens.Take(YesNoScore.Positions))
+        {
+            if (position.Logprob > LogprobTolerance)
+            {
+                return new TokenLogprob(position.Token, position.Logprob);
+            }
+
+            foreach (var alt in position.TopAlternatives)
+            {
+                if (alt.Logprob > LogprobTolerance)
+                {
+                    return alt;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private RelevanceJudgment Fail(string documentId, JudgeFailure failure)
     {
         LogFailure(documentId, failure.Kind, failure.Message);
@@ -121,7 +157,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         if (logprobs)
         {
             chatOptions.AdditionalProperties = new() { [ChatLogprobs.TopLogprobsRequestKey] = _options.TopLogprobs };
-            chatOptions.RawRepresentationFactory = _options.RawRepresentationFactory;
+            chatOptions.RawRepresentationFactory = _options.RawRepresentationFactory ?? _openAILogprobs;
         }
 
         var context = ResilienceContextPool.Shared.Get(ct);

@@ -61,13 +61,15 @@ public sealed class ChatRelevanceJudgeOptions
     public int VerbalizedMaxOutputTokens { get; set; } = 8;
 
     /// <summary>
-    /// The provider's raw request options for yes/no calls (<see cref="ChatOptions.RawRepresentationFactory"/>),
-    /// e.g. an OpenAI <c>ChatCompletionOptions</c> with IncludeLogProbabilities, for clients that do not read
-    /// <see cref="ChatLogprobs.TopLogprobsRequestKey"/>. RefineMemory.OpenAI's <c>OpenAIChatOptions.Logprobs(5)</c> makes one.
+    /// The provider's raw request options for yes/no calls (<see cref="ChatOptions.RawRepresentationFactory"/>).
+    /// Default <c>null</c>: the judge sends an OpenAI SDK <c>ChatCompletionOptions</c> with IncludeLogProbabilities and
+    /// <see cref="TopLogprobs"/>, which any Microsoft.Extensions.AI.OpenAI client honours (wrapped by us or not), and
+    /// <see cref="ChatLogprobs.TopLogprobsRequestKey"/> for other clients. Set it for another provider's raw options.
     /// </summary>
     public Func<IChatClient, object?>? RawRepresentationFactory { get; set; }
 
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
     {
         if (MaxParallelism < 1)
         {

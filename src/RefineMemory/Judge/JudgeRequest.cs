@@ -18,6 +18,12 @@ public sealed class JudgeRequest
     /// <summary>The documents to judge.</summary>
     public IReadOnlyList<JudgeDocument> Documents { get; }
 
+    /// <summary>
+    /// Receives each judgment as soon as it is made (from any thread), so that a caller whose budget runs out can
+    /// keep what was judged. Judges that answer all documents at once may leave it unused. Default none.
+    /// </summary>
+    public IProgress<RelevanceJudgment>? Progress { get; init; }
+
     /// <summary>The task instruction, e.g. "Given an intent description, identify utterances that express this intent."</summary>
     public string? Instruction { get; }
 }

@@ -39,6 +39,11 @@ public sealed class JudgeDiagnostics
     /// <summary>Times a chat judge switched from yes/no logprobs to a verbalized rating because a response had no logprobs.</summary>
     public int VerbalizedFallbacks { get; init; }
 
+    /// <summary>
+    /// How the scores were obtained, when the judge says (e.g. "yes/no logprobs; the kernel's IChatClient"); <c>null</c> otherwise.
+    /// </summary>
+    public string? Method { get; init; }
+
     /// <summary>Prompt tokens reported by the provider.</summary>
     public long InputTokens { get; init; }
 
@@ -50,6 +55,23 @@ public sealed class JudgeDiagnostics
 
     /// <summary>Wall-clock time of the whole request.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>A copy of these diagnostics with <see cref="Method"/> set to <paramref name="method"/>.</summary>
+    public JudgeDiagnostics WithMethod(string method) => new()
+    {
+        Judged = Judged,
+        Failed = Failed,
+        FailuresByKind = FailuresByKind,
+        Calls = Calls,
+        Retries = Retries,
+        CacheHits = CacheHits,
+        VerbalizedFallbacks = VerbalizedFallbacks,
+        Method = method,
+        InputTokens = InputTokens,
+        OutputTokens = OutputTokens,
+        CallLatencies = CallLatencies,
+        Elapsed = Elapsed,
+    };
 
     /// <summary>Counts successes and failures of judgments made without model calls.</summary>
     public static JudgeDiagnostics Summarise(IReadOnlyList<RelevanceJudgment> judgments, TimeSpan elapsed = default)

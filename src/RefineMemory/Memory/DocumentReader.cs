@@ -6,36 +6,44 @@ namespace RefineMemory.Memory;
 /// Reads files into <see cref="MemoryDocument"/>s: <c>.txt</c> and <c>.md</c> files become one document each
 /// (id = the path relative to the folder read, source = the full path); each line of a <c>.jsonl</c> file is a
 /// document <c>{"id": ..., "text": ..., "source": ..., "metadata": {"tag": "value"}}</c> (<c>text</c> required).
+/// Folders are walked by <see cref="FolderWalker"/>: each real file once, links that dangle, loop or leave the
+/// folder skipped and reported, cancellation honoured, at most <see cref="DocumentReadOptions.MaxFiles"/> files.
 /// </summary>
 public static class DocumentReader
 {
     private static readonly string[] Supported = [".txt", ".text", ".md", ".markdown", ".jsonl"];
 
-    /// <summary>Reads a file, or every supported file under a folder (recursively, in ordinal path order).</summary>
+    /// <summary>Reads a file, or every supported file under a folder; what was skipped is not reported (see the other overload).</summary>
     /// <exception cref="FileNotFoundException">The path does not exist.</exception>
     /// <exception cref="ArgumentException">The file's extension is not supported.</exception>
-    /// <exception cref="InvalidDataException">A JSONL line is malformed; the message names file and line.</exception>
-    public static async Task<IReadOnlyList<MemoryDocument>> ReadAsync(string path, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">A JSONL line is malformed (the message names file and line), or a limit was passed.</exception>
+    public static async Task<IReadOnlyList<MemoryDocument>> ReadAsync(string path, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(path, null, cancellationToken).ConfigureAwait(false)).Documents;
+
+    /// <summary>
+    /// Reads a file, or every supported file under a folder (depth first, ordinal name order), and lists the
+    /// entries it skipped (dangling, looping or outside links, unreadable folders) with the reason.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The path does not exist.</exception>
+    /// <exception cref="ArgumentException">The file's extension is not supported.</exception>
+    /// <exception cref="InvalidDataException">A JSONL line is malformed (the message names file and line), or a limit was passed.</exception>
+    /// <exception cref="IOException">The path itself is a link loop, or a file cannot be read.</exception>
+    public static async Task<DocumentReadResult> ReadAsync(string path, DocumentReadOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
+        options ??= new DocumentReadOptions();
+        options.Validate();
+        string full = RealPath.Resolve(path) ?? throw new FileNotFoundException($"No file or folder at '{Path.GetFullPath(path)}'.", Path.GetFullPath(path));
         var documents = new List<MemoryDocument>();
         if (Directory.Exists(full))
         {
-            var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-                .Where(f => Supported.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal);
-            foreach (string file in files)
+            var walker = new FolderWalker(full, options, f => Supported.Contains(Path.GetExtension(f).ToLowerInvariant()));
+            foreach (var (file, relative) in walker.Files(cancellationToken))
             {
-                await ReadFileAsync(file, Path.GetRelativePath(full, file).Replace('\\', '/'), documents, cancellationToken).ConfigureAwait(false);
+                await ReadFileAsync(file, relative, options, documents, cancellationToken).ConfigureAwait(false);
             }
 
-            return documents;
-        }
-
-        if (!File.Exists(full))
-        {
-            throw new FileNotFoundException($"No file or folder at '{full}'.", full);
+            return new DocumentReadResult(documents, walker.Skipped);
         }
 
         string ext = Path.GetExtension(full).ToLowerInvariant();
@@ -44,17 +52,25 @@ public static class DocumentReader
             throw new ArgumentException($"'{full}' has extension '{ext}'; supported: {string.Join(", ", Supported)}.", nameof(path));
         }
 
-        await ReadFileAsync(full, Path.GetFileName(full), documents, cancellationToken).ConfigureAwait(false);
-        return documents;
+        await ReadFileAsync(full, Path.GetFileName(full), options, documents, cancellationToken).ConfigureAwait(false);
+        return new DocumentReadResult(documents, []);
     }
 
-    private static async Task ReadFileAsync(string file, string id, List<MemoryDocument> documents, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(string file, string id, DocumentReadOptions options, List<MemoryDocument> documents, CancellationToken cancellationToken)
     {
+        long length = new FileInfo(file).Length;
+        if (length > options.MaxFileBytes)
+        {
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"'{file}' has {length:N0} bytes, more than the limit of {options.MaxFileBytes:N0} (DocumentReadOptions.MaxFileBytes); nothing was read."));
+        }
+
         string ext = Path.GetExtension(file).ToLowerInvariant();
         if (ext == ".jsonl")
         {
+            using var reader = new StreamReader(file);
             int lineNumber = 0;
-            foreach (string line in await File.ReadAllLinesAsync(file, cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
                 lineNumber++;
                 if (!string.IsNullOrWhiteSpace(line))

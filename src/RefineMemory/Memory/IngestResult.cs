@@ -9,7 +9,18 @@ public sealed record IngestResult(
     int Chunks,
     int EmbeddedChunks,
     int ReusedChunks,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Ids given more than once in this ingest; the last copy of each was stored.</summary>
+    public IReadOnlyList<string> DuplicateIds { get; init; } = [];
+}
 
-/// <summary>Progress of an ingest: documents done out of the total.</summary>
-public readonly record struct IngestProgress(int Done, int Total, string DocumentId);
+/// <summary>Progress of an ingest: documents done out of the total, and chunks embedded in the current batch.</summary>
+public readonly record struct IngestProgress(int Done, int Total, string DocumentId)
+{
+    /// <summary>Chunks of the current batch embedded so far (reported after each embedding call); 0 on a document report.</summary>
+    public int ChunksEmbedded { get; init; }
+
+    /// <summary>Chunks the current batch has to embed; 0 on a document report.</summary>
+    public int ChunksToEmbed { get; init; }
+}

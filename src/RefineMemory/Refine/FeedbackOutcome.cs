@@ -27,6 +27,9 @@ public sealed class FeedbackOutcome
     /// <summary>Every judgment, failed ones included, in sample order, with the judge's diagnostics.</summary>
     public JudgeResult Judgments { get; }
 
+    /// <summary>What limited judging (the judge budget ran out), whether or not the query was refined; <c>null</c> when nothing did.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Why refinement was skipped, or <c>null</c>.</summary>
     public string? SkippedReason { get; }
 

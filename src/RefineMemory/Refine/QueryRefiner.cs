@@ -17,6 +17,7 @@ public static class QueryRefiner
     /// <param name="cancellationToken">Checked between steps.</param>
     /// <exception cref="DimensionMismatchException">The document matrix does not match the query dimension and score count.</exception>
     /// <exception cref="ArgumentException">Empty input, a zero vector, or a NaN/infinite value.</exception>
+    /// <exception cref="RefinementDivergedException">The optimisation produced a non-finite vector or loss; nothing is returned.</exception>
     public static RefinementResult Refine(
         ReadOnlySpan<float> query,
         ReadOnlySpan<float> documents,
@@ -32,16 +33,25 @@ public static class QueryRefiner
         int d = query.Length;
         int m = scores.Length;
         var objective = new KlCosineObjective(documents, d, scores, options.Mode, options.Temperature);
-        var optimizer = new AdamOptimizer(d, options.EffectiveLearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        var schedule = new StepSchedule(options, d);
+        var optimizer = new AdamOptimizer(d, schedule.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         float[] x = query.ToArray();
         var gradient = new float[d];
         var loss = new double[options.Steps];
         var before = new float[m];
+        int taken = 0;
+        string? stopReason = null;
 
         for (int step = 0; step < options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             loss[step] = objective.Evaluate(x, gradient);
+            if (step > 0 && (stopReason = schedule.StopReason(query, x, loss.AsSpan(0, step + 1))) is not null)
+            {
+                break;
+            }
+
+            taken++;
             if (step == 0)
             {
                 for (int j = 0; j < m; j++)
@@ -54,6 +64,12 @@ public static class QueryRefiner
         }
 
         double finalLoss = objective.Loss(x);
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x) || !double.IsFinite(finalLoss))
+        {
+            throw new RefinementDivergedException(FormattableString.Invariant(
+                $"The refinement diverged: after {options.Steps} steps at learning rate {options.EffectiveLearningRate:G3} the query vector or the loss is not finite; lower the learning rate or the steps."));
+        }
+
         var judged = new JudgedDocument[m];
         for (int j = 0; j < m; j++)
         {
@@ -61,7 +77,7 @@ public static class QueryRefiner
             judged[j] = new JudgedDocument(id, scores[j], before[j], (float)objective.Cosines[j]);
         }
 
-        return new RefinementResult(x, loss, finalLoss, judged, options.EffectiveLearningRate, options.Mode);
+        return new RefinementResult(x, taken == loss.Length ? loss : loss[..taken], finalLoss, judged, schedule.LearningRate, options.Mode) { StopReason = stopReason };
     }
 
     private static void Validate(ReadOnlySpan<float> query, ReadOnlySpan<float> documents, ReadOnlySpan<float> scores, IReadOnlyList<string>? ids)

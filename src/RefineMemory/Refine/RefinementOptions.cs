@@ -9,6 +9,18 @@ public sealed class RefinementOptions
     /// <summary>Learning rate of ReFIT mode (5e-3).</summary>
     public const double DefaultReFitLearningRate = 5e-3;
 
+    /// <summary>Most Adam steps accepted (10,000): beyond it a search is slow for no gain; larger values are an error.</summary>
+    public const int MaxSteps = 10_000;
+
+    /// <summary>Largest learning rate accepted (1.0): the query vector has unit scale, larger steps only diverge.</summary>
+    public const double MaxLearningRate = 1.0;
+
+    /// <summary>Most documents judged per query (100): a paid judge bills every one; larger values are an error.</summary>
+    public const int MaxFeedbackCount = 100;
+
+    /// <summary>Longest judge budget accepted (1 hour).</summary>
+    public static readonly TimeSpan MaxJudgeBudget = TimeSpan.FromHours(1);
+
     /// <summary>The loss to minimise. Default <see cref="RefinementMode.KlDivergence"/>.</summary>
     public RefinementMode Mode { get; set; } = RefinementMode.KlDivergence;
 
@@ -17,6 +29,27 @@ public sealed class RefinementOptions
 
     /// <summary>Adam learning rate. Default <c>null</c>: 1e-4, or 5e-3 in ReFIT mode.</summary>
     public double? LearningRate { get; set; }
+
+    /// <summary>
+    /// How the default learning rate (<see cref="LearningRate"/> unset) follows from the dimension. An explicit
+    /// <see cref="LearningRate"/> is used as given. Default <see cref="StepSizeRule.Fixed"/>.
+    /// </summary>
+    public StepSizeRule StepRule { get; set; } = StepSizeRule.Fixed;
+
+    /// <summary>The dimension at which <see cref="StepSizeRule.DimensionScaled"/> uses the mode's rate unscaled. Default 1024 (the paper's Qwen3-Embedding-0.6B).</summary>
+    public int ReferenceDimension { get; set; } = 1024;
+
+    /// <summary>Stop once the query has turned this many radians from where it started. Default <c>null</c>: no limit.</summary>
+    public double? MaxAngle { get; set; }
+
+    /// <summary>
+    /// Stop once the loss fell by less than this fraction over the last <see cref="LossPlateauWindow"/> steps.
+    /// Default <c>null</c>: run every step.
+    /// </summary>
+    public double? LossPlateauTolerance { get; set; }
+
+    /// <summary>Steps over which <see cref="LossPlateauTolerance"/> is measured. Default 10.</summary>
+    public int LossPlateauWindow { get; set; } = 10;
 
     /// <summary>Temperature dividing the min-max normalised judge scores in ReFIT mode. Default 2.</summary>
     public double Temperature { get; set; } = 2;
@@ -48,17 +81,38 @@ public sealed class RefinementOptions
     /// </summary>
     public int MinimumJudged { get; set; } = 5;
 
+    /// <summary>
+    /// Total time the judge may take for one query, retries included. When it runs out the judge is cancelled and
+    /// the query is refined on the documents judged so far (if at least <see cref="MinimumJudged"/>), else left
+    /// unrefined; either way the outcome says so. Default 20 seconds.
+    /// </summary>
+    public TimeSpan JudgeBudget { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The learning rate in effect: <see cref="LearningRate"/> or the mode's default.</summary>
     public double EffectiveLearningRate =>
         LearningRate ?? (Mode == RefinementMode.ReFit ? DefaultReFitLearningRate : DefaultLearningRate);
+
+    /// <summary>The learning rate for embeddings of <paramref name="dimension"/>: <see cref="EffectiveLearningRate"/>, scaled when <see cref="StepRule"/> says so and no rate was given.</summary>
+    public double LearningRateFor(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        return LearningRate is null && StepRule == StepSizeRule.DimensionScaled
+            ? EffectiveLearningRate * Math.Sqrt((double)ReferenceDimension / dimension)
+            : EffectiveLearningRate;
+    }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
-        if (!(EffectiveLearningRate > 0) || !double.IsFinite(EffectiveLearningRate))
+        if (Steps > MaxSteps)
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a positive finite number.");
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, FormattableString.Invariant($"Steps must be at most {MaxSteps}."));
+        }
+
+        if (!(EffectiveLearningRate > 0) || !(EffectiveLearningRate <= MaxLearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, FormattableString.Invariant($"The learning rate must be a number above 0 and at most {MaxLearningRate}."));
         }
 
         if (!(Temperature > 0) || !double.IsFinite(Temperature))
@@ -81,7 +135,29 @@ public sealed class RefinementOptions
             throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "Epsilon must be positive.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReferenceDimension, 1, nameof(ReferenceDimension));
+        if (MaxAngle is double angle && !(angle > 0 && angle <= Math.PI))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAngle), MaxAngle, "The angle budget must be in (0, pi] radians.");
+        }
+
+        if (LossPlateauTolerance is double tolerance && !(tolerance >= 0 && tolerance < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LossPlateauTolerance), LossPlateauTolerance, "The loss plateau tolerance must be in [0, 1).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(LossPlateauWindow, 1, nameof(LossPlateauWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackCount, 1, nameof(FeedbackCount));
+        if (FeedbackCount > MaxFeedbackCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FeedbackCount), FeedbackCount, FormattableString.Invariant($"At most {MaxFeedbackCount} documents are judged per query (a paid judge bills each one)."));
+        }
+
+        if (JudgeBudget <= TimeSpan.Zero || JudgeBudget > MaxJudgeBudget)
+        {
+            throw new ArgumentOutOfRangeException(nameof(JudgeBudget), JudgeBudget, "The judge budget must be positive and at most one hour.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(FeedbackFromTop, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FeedbackFromTop, FeedbackCount, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinimumJudged, 1, nameof(MinimumJudged));

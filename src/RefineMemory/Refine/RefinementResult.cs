@@ -16,7 +16,7 @@ public sealed class RefinementResult
     /// <summary>The refined query vector (not normalised; cosine rankings do not depend on its length).</summary>
     public float[] RefinedQuery { get; }
 
-    /// <summary>The loss before each Adam step: <c>Loss[0]</c> is the loss of the original query.</summary>
+    /// <summary>The loss before each Adam step taken: <c>Loss[0]</c> is the loss of the original query.</summary>
     public IReadOnlyList<double> Loss { get; }
 
     /// <summary>The loss of <see cref="RefinedQuery"/>, after the last step.</summary>
@@ -27,6 +27,9 @@ public sealed class RefinementResult
 
     /// <summary>The learning rate that was used.</summary>
     public double LearningRate { get; }
+
+    /// <summary>Why the optimisation stopped before <see cref="RefinementOptions.Steps"/> (angle budget, loss plateau), or <c>null</c>.</summary>
+    public string? StopReason { get; init; }
 
     /// <summary>The loss that was minimised.</summary>
     public RefinementMode Mode { get; }

@@ -57,6 +57,7 @@ public sealed class RefinedSearch
         var refinement = _options.Refinement.Clone();
         refinement.FeedbackCount = options.FeedbackCount ?? refinement.FeedbackCount;
         refinement.FeedbackFromTop = options.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
+        refinement.JudgeBudget = options.JudgeBudget ?? refinement.JudgeBudget;
         refinement.Validate();
         bool refine = options.Refine ?? _options.Refine;
 
@@ -77,7 +78,7 @@ public sealed class RefinedSearch
         FeedbackOutcome? outcome = null;
         if (refine && sample.Count > 0)
         {
-            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, cancellationToken).ConfigureAwait(false);
+            outcome = await _refiner.RefineAsync(query, instruction, queryVector, sample.Select(s => s.Candidate).ToArray(), refinement, options.JudgeProgress, cancellationToken).ConfigureAwait(false);
         }
 
         stage.Restart();
@@ -98,6 +99,7 @@ public sealed class RefinedSearch
             TotalTime = total.Elapsed,
             Refined = outcome?.Refined ?? false,
             SkippedReason = skipped,
+            Note = outcome?.Note,
             Candidates = before.EligibleCount,
             Passes = before.Passes + (rescore ? 1 : 0),
             Judged = outcome is null ? [] : DescribeJudged(sample, outcome),
@@ -120,7 +122,7 @@ public sealed class RefinedSearch
 
     private async Task<float[]> EmbedAsync(IMemoryCollection col, string text, CancellationToken cancellationToken)
     {
-        var embeddings = await _embedder.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _embedder.GenerateAsync([text], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != 1)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for one query.");

@@ -23,6 +23,9 @@ public sealed class SearchDiagnostics
     /// <summary>Why refinement did not run (disabled, too few judgments), or <c>null</c>.</summary>
     public string? SkippedReason { get; init; }
 
+    /// <summary>What limited this search though it answered (the judge budget ran out), or <c>null</c>.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Chunks that passed the filter and were ranked.</summary>
     public int Candidates { get; init; }
 
@@ -38,6 +41,13 @@ public sealed class SearchDiagnostics
 
     /// <summary>The loss before each Adam step (empty when not refined).</summary>
     public IReadOnlyList<double> Loss { get; init; } = [];
+
+    /// <summary>
+    /// Why the judged documents' vectors were re-embedded from their texts instead of read from the store
+    /// (the store refused <c>IncludeVectors</c>, returned records without vectors, or embeds text itself), or
+    /// <c>null</c> when the stored vectors were used.
+    /// </summary>
+    public string? ReembeddedReason { get; init; }
 
     /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
     public JudgeDiagnostics? Judge { get; init; }

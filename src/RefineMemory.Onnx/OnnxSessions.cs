@@ -1,0 +1,60 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace RefineMemory.Onnx;
+
+/// <summary>Opens ONNX Runtime sessions with <see cref="OnnxSessionOptions"/>, from a file or from model bytes.</summary>
+internal static class OnnxSessions
+{
+    public static InferenceSession Open(string modelPath, OnnxSessionOptions options)
+    {
+        string full = Path.GetFullPath(modelPath);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"ONNX model '{full}' does not exist.", full);
+        }
+
+        using var sessionOptions = Create(options);
+        return new InferenceSession(full, sessionOptions);
+    }
+
+    public static InferenceSession Open(byte[] model, OnnxSessionOptions options)
+    {
+        using var sessionOptions = Create(options);
+        return new InferenceSession(model, sessionOptions);
+    }
+
+    private static SessionOptions Create(OnnxSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = options.GraphOptimization,
+        };
+        if (!options.UseCuda)
+        {
+            return sessionOptions;
+        }
+
+        try
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            return sessionOptions;
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            sessionOptions.Dispose();
+            throw new OnnxExecutionProviderException(
+                $"ONNX Runtime cannot use CUDA (device {options.CudaDeviceId}): {FirstLine(ex.Message)} " +
+                "(the GPU build needs `-p:RefineMemoryGpu=true` and CUDA 13 with cuDNN 9 on the host; or set UseCuda = false).", ex);
+        }
+    }
+
+    /// <summary>ORT's messages run to several lines (paths, a hint URL); the first says what is wrong.</summary>
+    private static string FirstLine(string message)
+    {
+        string line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 0 ? line : message.Trim();
+    }
+}

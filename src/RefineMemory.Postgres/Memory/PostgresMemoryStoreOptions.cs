@@ -1,0 +1,25 @@
+namespace RefineMemory.Postgres;
+
+/// <summary>Settings of <see cref="PostgresMemoryStore"/>.</summary>
+public sealed class PostgresMemoryStoreOptions
+{
+    /// <summary>An Npgsql connection string (<c>Host=...;Port=...;Username=...;Database=...</c>). Required.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The schema holding the memory tables (<c>refine_memory_*</c>). Default "public".</summary>
+    public string Schema { get; set; } = "public";
+
+    /// <summary>Seconds a statement may run before it is cancelled. Default 60.</summary>
+    public int CommandTimeoutSeconds { get; set; } = 60;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("PostgresMemoryStoreOptions.ConnectionString is required (the PostgreSQL server that holds the memory).", nameof(ConnectionString));
+        }
+
+        PostgresSql.CheckName(Schema, "schema");
+        ArgumentOutOfRangeException.ThrowIfLessThan(CommandTimeoutSeconds, 1, nameof(CommandTimeoutSeconds));
+    }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+using RefineMemory.Embed;
+using RefineMemory.Judge;
+using RefineMemory.Refine;
+
+namespace RefineMemory.Search;
+
+/// <summary>
+/// Refinement over any VectorData store: embeds the query, searches the inner collection with the original
+/// vector (returning stored vectors), judges a feedback sample, refines the query vector, and searches the
+/// same collection again with it, so that the store itself re-scores everything (exactly for a flat index,
+/// with its ANN index otherwise). As an <see cref="IVectorSearchable{TRecord}"/> it replaces the inner
+/// collection anywhere: a <c>string</c> search input is refined, a vector input is passed through.
+/// </summary>
+public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
+    where TRecord : class
+{
+    private readonly IVectorSearchable<TRecord> _inner;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
+    private readonly FeedbackRefiner _refiner;
+    private readonly SearchRecordAccessor<TRecord> _records;
+
+    /// <exception cref="ArgumentException">The record's key, text or vector property cannot be found (the message names the candidates).</exception>
+    public RefinedVectorSearch(
+        IVectorSearchable<TRecord> inner,
+        IEmbeddingGenerator<string, Embedding<float>> embedder,
+        IRelevanceJudge judge,
+        RefinedVectorSearchOptions<TRecord>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(judge);
+        Options = options ?? new RefinedVectorSearchOptions<TRecord>();
+        Options.Validate();
+        _inner = inner;
+        _embedder = embedder;
+        _refiner = new FeedbackRefiner(judge, Options.Refinement);
+        _records = new SearchRecordAccessor<TRecord>(Options);
+    }
+
+    /// <summary>The defaults in effect.</summary>
+    public RefinedVectorSearchOptions<TRecord> Options { get; }
+
+    /// <summary>The collection searched.</summary>
+    public IVectorSearchable<TRecord> Inner => _inner;
+
+    /// <summary>The text the judge sees for <paramref name="record"/> (the configured text selector or property).</summary>
+    public string TextOf(TRecord record) => _records.Text(record ?? throw new ArgumentNullException(nameof(record)));
+
+    /// <summary>The key of <paramref name="record"/>, as invariant text.</summary>
+    public string KeyOf(TRecord record) => _records.Key(record ?? throw new ArgumentNullException(nameof(record)));
+
+    /// <summary>Runs one refined search and returns the <paramref name="top"/> best records after refinement.</summary>
+    public async Task<RefinedVectorSearchResult<TRecord>> SearchAsync(string query, int top, RefinedVectorSearchRequest<TRecord>? request = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var refinement = Options.Refinement.Clone();
+        refinement.FeedbackCount = request?.FeedbackCount ?? refinement.FeedbackCount;
+        refinement.FeedbackFromTop = request?.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
+        refinement.Validate();
+        bool refine = request?.Refine ?? Options.Refine;
+        var user = request?.SearchOptions ?? new VectorSearchOptions<TRecord>();
+        ArgumentOutOfRangeException.ThrowIfNegative(user.Skip, "SearchOptions.Skip");
+        string? instruction = string.IsNullOrWhiteSpace(request?.Instruction) ? Options.Instruction : request.Instruction;
+
+        var total = Stopwatch.StartNew();
+        var stage = Stopwatch.StartNew();
+        var queryVector = await EmbedQueryAsync(QueryInstruction.Format(query, instruction, Options.InstructionTemplate), cancellationToken).ConfigureAwait(false);
+        var embedTime = stage.Elapsed;
+
+        stage.Restart();
+        if (!refine)
+        {
+            var plain = await SearchStoreAsync(queryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
+            var plainHits = plain.Select((r, i) => new RefinedVectorSearchHit<TRecord>(r.Record, r.Score, r.Score, user.Skip + i + 1, user.Skip + i + 1)).ToArray();
+            return Result(query, instruction, plainHits, new SearchDiagnostics
+            {
+                EmbedTime = embedTime,
+                RetrieveTime = stage.Elapsed,
+                TotalTime = total.Elapsed,
+                SkippedReason = "refinement was turned off for this search",
+                Candidates = plain.Count,
+            });
+        }
+
+        var (first, reembedReason) = await FirstSearchAsync(queryVector, FirstDepth(user.Skip + top, refinement), user, cancellationToken).ConfigureAwait(false);
+        int[] positions = first.Count == 0 ? [] : FeedbackSampler.Select(first.Count, refinement.FeedbackCount, refinement.FeedbackFromTop, refinement.Seed);
+        (var sample, reembedReason) = await SampleAsync(first, positions, reembedReason, cancellationToken).ConfigureAwait(false);
+        var retrieveTime = stage.Elapsed;
+
+        FeedbackOutcome? outcome = sample.Length == 0 ? null
+            : await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, cancellationToken).ConfigureAwait(false);
+
+        stage.Restart();
+        RefinedVectorSearchHit<TRecord>[] hits;
+        if (outcome is { Refined: true })
+        {
+            var after = await SearchStoreAsync(outcome.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
+            hits = Rerank(first, after, user.Skip);
+        }
+        else if (user.ScoreThreshold is null)
+        {
+            hits = first.Skip(user.Skip).Take(top).Select((r, i) => new RefinedVectorSearchHit<TRecord>(
+                r.Record, r.Score, r.Score, user.Skip + i + 1, user.Skip + i + 1)).ToArray();
+        }
+        else
+        {
+            // Only the store knows which way its scores run (similarity or distance), so it applies the threshold.
+            var plain = await SearchStoreAsync(queryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
+            hits = Rerank(first, plain, user.Skip);
+        }
+
+        var rescoreTime = stage.Elapsed;
+        return Result(query, instruction, hits, new SearchDiagnostics
+        {
+            EmbedTime = embedTime,
+            RetrieveTime = retrieveTime,
+            JudgeTime = outcome?.JudgeTime ?? TimeSpan.Zero,
+            OptimiseTime = outcome?.OptimiseTime ?? TimeSpan.Zero,
+            RescoreTime = rescoreTime,
+            TotalTime = total.Elapsed,
+            Refined = outcome?.Refined ?? false,
+            SkippedReason = outcome is null ? "the store returned no records for the query, so there was nothing to judge" : outcome.SkippedReason,
+            Candidates = first.Count,
+            Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
+            Loss = outcome?.Refinement?.Loss ?? [],
+            Judge = outcome?.Judgments.Diagnostics,
+            ReembeddedReason = reembedReason,
+        });
+    }
+
+    /// <summary>
+    /// A <c>string</c> input runs a refined search (options pass through as the request's
+    /// <see cref="RefinedVectorSearchRequest{TRecord}.SearchOptions"/>) and yields its hits with the refined
+    /// scores; any other input (a vector) is passed to the inner collection unchanged.
+    /// </summary>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
+        TInput searchValue,
+        int top,
+        VectorSearchOptions<TRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        if (searchValue is string query)
+        {
+            var result = await SearchAsync(query, top, new RefinedVectorSearchRequest<TRecord> { SearchOptions = options }, cancellationToken).ConfigureAwait(false);
+            foreach (var hit in result.Hits)
+            {
+                yield return new VectorSearchResult<TRecord>(hit.Record, hit.Score);
+            }
+
+            yield break;
+        }
+
+        await foreach (var r in _inner.SearchAsync(searchValue, top, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return r;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _inner.GetService(serviceType, serviceKey);
+    }
+
+    private static RefinedVectorSearchResult<TRecord> Result(string query, string? instruction, RefinedVectorSearchHit<TRecord>[] hits, SearchDiagnostics diagnostics) =>
+        new(query, instruction, hits, diagnostics);
+
+    private int FirstDepth(int wanted, RefinementOptions refinement) =>
+        Math.Max(wanted, refinement.FeedbackFromTop < refinement.FeedbackCount ? Math.Max(refinement.FeedbackCount, Options.SampleDepth) : refinement.FeedbackCount);
+
+    private VectorSearchOptions<TRecord> Final(VectorSearchOptions<TRecord> user) => new()
+    {
+        Filter = user.Filter,
+        VectorProperty = user.VectorProperty ?? _records.VectorProperty,
+        Skip = user.Skip,
+        IncludeVectors = user.IncludeVectors,
+        ScoreThreshold = user.ScoreThreshold,
+    };
+
+    private async Task<(List<VectorSearchResult<TRecord>> Results, string? ReembedReason)> FirstSearchAsync(
+        float[] queryVector, int depth, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
+    {
+        var options = new VectorSearchOptions<TRecord>
+        {
+            Filter = user.Filter,
+            VectorProperty = user.VectorProperty ?? _records.VectorProperty,
+            IncludeVectors = _records.VectorsAreFloats,
+        };
+        if (!_records.VectorsAreFloats)
+        {
+            string reason = $"vector property '{_records.VectorName}' does not hold float vectors (the store embeds it itself)";
+            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), reason);
+        }
+
+        try
+        {
+            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (NotSupportedException e)
+        {
+            options.IncludeVectors = false;
+            string reason = $"the store refused IncludeVectors ({e.Message})";
+            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), reason);
+        }
+    }
+
+    private async Task<(FeedbackCandidate[] Sample, string? ReembedReason)> SampleAsync(
+        List<VectorSearchResult<TRecord>> first, int[] positions, string? reason, CancellationToken cancellationToken)
+    {
+        var sample = new FeedbackCandidate[positions.Length];
+        var missing = new List<int>();
+        for (int i = 0; i < positions.Length; i++)
+        {
+            var record = first[positions[i]].Record;
+            var vector = _records.Vector(record);
+            if (vector is null)
+            {
+                missing.Add(i);
+            }
+
+            sample[i] = new FeedbackCandidate(_records.Key(record), _records.Text(record), vector ?? ReadOnlyMemory<float>.Empty);
+        }
+
+        if (missing.Count == 0)
+        {
+            return (sample, reason);
+        }
+
+        // Documents are embedded without the query instruction, as they were when stored.
+        var embeddings = await _embedder.GenerateAsync(missing.Select(i => sample[i].Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (embeddings.Count != missing.Count)
+        {
+            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {missing.Count} judged texts.");
+        }
+
+        for (int k = 0; k < missing.Count; k++)
+        {
+            sample[missing[k]] = sample[missing[k]] with { Vector = embeddings[k].Vector };
+        }
+
+        reason ??= $"{missing.Count} of {positions.Length} judged records came back without a vector in '{_records.VectorName}'";
+        return (sample, reason);
+    }
+
+    private RefinedVectorSearchHit<TRecord>[] Rerank(List<VectorSearchResult<TRecord>> first, List<VectorSearchResult<TRecord>> after, int skip)
+    {
+        var before = new Dictionary<string, (int Rank, double? Score)>(first.Count, StringComparer.Ordinal);
+        for (int i = 0; i < first.Count; i++)
+        {
+            before.TryAdd(_records.Key(first[i].Record), (i + 1, first[i].Score));
+        }
+
+        var hits = new RefinedVectorSearchHit<TRecord>[after.Count];
+        for (int i = 0; i < after.Count; i++)
+        {
+            bool known = before.TryGetValue(_records.Key(after[i].Record), out var b);
+            hits[i] = new RefinedVectorSearchHit<TRecord>(after[i].Record, after[i].Score, known ? b.Score : null, skip + i + 1, known ? b.Rank : null);
+        }
+
+        return hits;
+    }
+
+    private async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
+    {
+        var embeddings = await _embedder.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (embeddings.Count != 1 || embeddings[0].Vector.Length == 0)
+        {
+            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings (or an empty one) for one query.");
+        }
+
+        return embeddings[0].Vector.ToArray();
+    }
+
+    private async Task<List<VectorSearchResult<TRecord>>> SearchStoreAsync(float[] vector, int top, VectorSearchOptions<TRecord> options, CancellationToken cancellationToken)
+    {
+        var results = new List<VectorSearchResult<TRecord>>(top);
+        await foreach (var r in _inner.SearchAsync(new ReadOnlyMemory<float>(vector), top, options, cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(r);
+        }
+
+        return results;
+    }
+}

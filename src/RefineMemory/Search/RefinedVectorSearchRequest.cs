@@ -1,0 +1,27 @@
+using Microsoft.Extensions.VectorData;
+
+namespace RefineMemory.Search;
+
+/// <summary>Per-call settings of <see cref="RefinedVectorSearch{TRecord}.SearchAsync"/>; each <c>null</c> falls back to the options.</summary>
+public sealed class RefinedVectorSearchRequest<TRecord>
+    where TRecord : class
+{
+    /// <summary>
+    /// Passed to the store: <see cref="VectorSearchOptions{TRecord}.Filter"/> applies to both searches,
+    /// <see cref="VectorSearchOptions{TRecord}.Skip"/>, <see cref="VectorSearchOptions{TRecord}.ScoreThreshold"/>
+    /// and <see cref="VectorSearchOptions{TRecord}.IncludeVectors"/> to the results returned.
+    /// </summary>
+    public VectorSearchOptions<TRecord>? SearchOptions { get; set; }
+
+    /// <summary>Documents judged (<see cref="Refine.RefinementOptions.FeedbackCount"/>).</summary>
+    public int? FeedbackCount { get; set; }
+
+    /// <summary>How many of the judged documents are the top-ranked ones.</summary>
+    public int? FeedbackFromTop { get; set; }
+
+    /// <summary>Whether to judge and refine; false returns the store's plain ranking.</summary>
+    public bool? Refine { get; set; }
+
+    /// <summary>Task instruction for this query, overriding <see cref="RefinedVectorSearchOptions{TRecord}.Instruction"/>.</summary>
+    public string? Instruction { get; set; }
+}
