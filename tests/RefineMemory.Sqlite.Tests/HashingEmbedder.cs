@@ -9,9 +9,16 @@ namespace RefineMemory.Sqlite.Tests;
 internal sealed class HashingEmbedder : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly int _dimension;
+    private readonly string _modelId;
     private int _embedded;
 
-    public HashingEmbedder(int dimension = 256) => _dimension = dimension;
+    /// <param name="dimension">The vector length.</param>
+    /// <param name="modelId">The model id reported (default "hashing-DIM"); the same id with another dimension plays a model whose output size changed.</param>
+    public HashingEmbedder(int dimension = 256, string? modelId = null)
+    {
+        _dimension = dimension;
+        _modelId = modelId ?? "hashing-" + dimension;
+    }
 
     public int Embedded => Volatile.Read(ref _embedded);
 
@@ -57,7 +64,7 @@ internal sealed class HashingEmbedder : IEmbeddingGenerator<string, Embedding<fl
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("hashing-test", null, "hashing-" + _dimension, _dimension) : null;
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("hashing-test", null, _modelId, _dimension) : null;
 
     public void Dispose() { }
 }

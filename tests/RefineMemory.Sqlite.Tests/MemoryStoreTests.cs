@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RefineMemory.Memory;
+using RefineMemory.Embed;
 
 namespace RefineMemory.Sqlite.Tests;
 
@@ -94,7 +95,13 @@ public sealed class MemoryStoreTests
             await store.IngestAsync("c", [Doc("a", "hello world")]);
         }
 
-        using var other = db.Open(new HashingEmbedder(128));
+        using (var otherModel = db.Open(new HashingEmbedder(128)))
+        {
+            await Assert.ThrowsAsync<EmbedderMismatchException>(() => otherModel.IngestAsync("c", [Doc("b", "another text")]));
+        }
+
+        // The same model id with another output size (e.g. an endpoint's dimensions setting changed).
+        using var other = db.Open(new HashingEmbedder(128, modelId: "hashing-256"));
         var ex = await Assert.ThrowsAsync<DimensionMismatchException>(() => other.IngestAsync("c", [Doc("b", "another text")]));
         Assert.Equal((256, 128), (ex.Expected, ex.Actual));
         Assert.Contains("'c'", ex.Message, StringComparison.Ordinal);

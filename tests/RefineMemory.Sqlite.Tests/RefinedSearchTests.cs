@@ -1,4 +1,5 @@
 using RefineMemory.Judge;
+using RefineMemory.Embed;
 using RefineMemory.Memory;
 using RefineMemory.Search;
 
@@ -123,7 +124,9 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         await Assert.ThrowsAsync<CollectionNotFoundException>(() => search.SearchAsync("missing", "anything"));
         await Assert.ThrowsAsync<ArgumentException>(() => search.SearchAsync("clinc", "  "));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => search.SearchAsync("clinc", "q", new SearchOptions { Top = 0 }));
-        var wrongDimension = new RefinedSearch(store, new HashingEmbedder(64), _clinc.Data.GoldJudge());
+        var otherModel = new RefinedSearch(store, new HashingEmbedder(64), _clinc.Data.GoldJudge());
+        await Assert.ThrowsAsync<EmbedderMismatchException>(() => otherModel.SearchAsync("clinc", "q"));
+        var wrongDimension = new RefinedSearch(store, new HashingEmbedder(64, modelId: "hashing-256"), _clinc.Data.GoldJudge());
         var ex = await Assert.ThrowsAsync<DimensionMismatchException>(() => wrongDimension.SearchAsync("clinc", "q"));
         Assert.Equal((256, 64), (ex.Expected, ex.Actual));
     }
