@@ -21,6 +21,6 @@ filters=(--filter '*RefinementBenchmarks*' '*RescoreBenchmarks*' '*MemoryReadBen
 if [ "$#" -gt 0 ]; then filters=(); fi
 echo "# BenchmarkDotNet; load: $(uptime)"
 dotnet benchmarks/RefineMemory.Benchmarks/bin/Release/net10.0/RefineMemory.Benchmarks.dll \
-  "${filters[@]}" --job short --exporters github --artifacts "$out" "$@"
+  "${filters[@]}" --job short --buildTimeout 1800 --exporters github --artifacts "$out" "$@"
 echo "# done; load: $(uptime)"
 python3 eng/bench/table.py "$out/torch.json" "$out/results"

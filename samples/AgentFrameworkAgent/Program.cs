@@ -11,9 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using RefineMemory.AgentFramework;
 using RefineMemory.Agents;
-using RefineMemory.OpenAI;
 using RefineMemory.Samples.Agents;
-using RefineMemory.UseLite;
 
 return await AgentCommandLine.RunAsync("AgentFrameworkAgent", args, async (command, model, ct) =>
 {
@@ -21,13 +19,8 @@ return await AgentCommandLine.RunAsync("AgentFrameworkAgent", args, async (comma
         .GetChatClient(model.Model).AsIChatClient();
     var services = new ServiceCollection();
     services.AddSingleton(chat);
-    services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create()); // what `refine ingest` embeds with
-    services.AddRefineMemory(o =>
-    {
-        o.DatabasePath = command.Database;
-        o.Tools.DefaultCollection = command.Collection;
-        o.Judge.RawRepresentationFactory = OpenAIChatOptions.Logprobs(o.Judge.TopLogprobs); // yes/no logprobs from the OpenAI SDK client
-    });
+    services.AddRefineMemoryEmbedder(command.Embedder); // what `refine ingest` embedded with (its default unless --embedder)
+    services.AddRefineMemory(o => { o.DatabasePath = command.Database; o.Tools.DefaultCollection = command.Collection; }); // the same model judges, by yes/no logprobs
     await using var provider = services.BuildServiceProvider();
 
     var agent = RefineMemoryAgent.Create(chat, provider.GetRequiredService<RefineMemoryTools>());

@@ -13,7 +13,10 @@ internal static class AgentChat
 {
     private static readonly JsonSerializerOptions Json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
-    /// <summary>A chat client that runs tool calls, at most <paramref name="maxRounds"/> model calls per question.</summary>
+    /// <summary>
+    /// A chat client that runs tool calls: at most <paramref name="maxRounds"/> rounds of calls per question, then
+    /// one last model call without tools, so the model has to answer in words.
+    /// </summary>
     public static IChatClient Create(IChatClient model, int maxRounds, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(model);

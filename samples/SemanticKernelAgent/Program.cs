@@ -5,18 +5,16 @@
 //   refine ingest ./docs --collection docs --db memory.db
 //   REFINE_CHAT_ENDPOINT=http://localhost:11434/v1 REFINE_CHAT_MODEL=qwen2.5:7b \
 //     dotnet run --project samples/SemanticKernelAgent -- --db memory.db --collection docs "How do I rotate the API keys?"
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using RefineMemory.Samples.Agents;
-using RefineMemory.UseLite;
 
 return await AgentCommandLine.RunAsync("SemanticKernelAgent", args, async (command, model, ct) =>
 {
     var builder = Kernel.CreateBuilder();
     builder.AddOpenAIChatClient(model.Model, model.Endpoint, model.ApiKey);
-    builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create()); // what `refine ingest` embeds with
+    builder.Services.AddRefineMemoryEmbedder(command.Embedder); // what `refine ingest` embedded with (its default unless --embedder)
     builder.AddRefineMemory(o => { o.DatabasePath = command.Database; o.Tools.DefaultCollection = command.Collection; });
     var kernel = builder.Build();
 

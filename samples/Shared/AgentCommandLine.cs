@@ -1,21 +1,23 @@
 using System.ClientModel;
+using RefineMemory.Embed;
 using RefineMemory.OpenAI;
 
 namespace RefineMemory.Samples.Agents;
 
 /// <summary>
-/// The command line the agent samples share: <c>--db PATH --collection NAME "question"</c>, the chat model from
+/// The command line the agent samples share: <c>--db PATH --collection NAME [--embedder NAME] "question"</c> (the
+/// embedder defaults to the one <c>refine ingest</c> defaults to), the chat model from
 /// REFINE_CHAT_ENDPOINT / REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, and the exit codes of <c>refine</c>: 0 answered,
 /// 2 bad input (one line), 3 model endpoint missing, unreachable or refusing (one line), 130 cancelled.
 /// </summary>
-internal sealed record AgentCommandLine(string Database, string Collection, string Question)
+internal sealed record AgentCommandLine(string Database, string Collection, string Embedder, string Question)
 {
     /// <summary>Parses <paramref name="args"/>, then runs <paramref name="answer"/> and prints what it returns.</summary>
     public static async Task<int> RunAsync(string program, string[] args, Func<AgentCommandLine, ChatModelSettings, CancellationToken, Task<string>> answer)
     {
         if (Parse(args, out string problem) is not { } command)
         {
-            Console.Error.WriteLine($"{program}: {problem} Usage: {program} --db PATH --collection NAME \"question\"");
+            Console.Error.WriteLine($"{program}: {problem} Usage: {program} --db PATH --collection NAME [--embedder {EmbedderName.Default}] \"question\"");
             return 2;
         }
 
@@ -53,6 +55,7 @@ internal sealed record AgentCommandLine(string Database, string Collection, stri
     private static AgentCommandLine? Parse(string[] args, out string problem)
     {
         string? db = null, collection = null;
+        string embedder = EmbedderName.Default;
         var question = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -64,7 +67,10 @@ internal sealed record AgentCommandLine(string Database, string Collection, stri
                 case "--collection" when i + 1 < args.Length:
                     collection = args[++i];
                     break;
-                case "--db" or "--collection":
+                case "--embedder" when i + 1 < args.Length:
+                    embedder = args[++i];
+                    break;
+                case "--db" or "--collection" or "--embedder":
                     problem = $"{args[i]} needs a value.";
                     return null;
                 default:
@@ -74,7 +80,7 @@ internal sealed record AgentCommandLine(string Database, string Collection, stri
         }
 
         problem = db is null ? "--db is missing." : collection is null ? "--collection is missing." : question.Count == 0 ? "the question is missing." : string.Empty;
-        return problem.Length == 0 ? new AgentCommandLine(db!, collection!, string.Join(' ', question)) : null;
+        return problem.Length == 0 ? new AgentCommandLine(db!, collection!, embedder, string.Join(' ', question)) : null;
     }
 
     // The connectors wrap transport errors differently (OpenAI SDK: ClientResultException; SK: HttpOperationException).

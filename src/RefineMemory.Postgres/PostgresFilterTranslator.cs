@@ -7,8 +7,8 @@ namespace RefineMemory.Postgres;
 
 /// <summary>
 /// Translates a VectorData filter into a SQL condition whose values are all parameters ($n): <c>==</c>,
-/// <c>!=</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, a bool property alone, and <c>Contains</c> on an array
-/// or list property (a tag list, served by its GIN index). Anything else is a <see cref="NotSupportedException"/>
+/// <c>!=</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, a bool property alone, <c>Contains</c> on an array
+/// or list property (a tag list, served by its GIN index) and <c>new[] { ... }.Contains(r.Field)</c> (<c>= ANY</c>). Anything else is a <see cref="NotSupportedException"/>
 /// naming the expression. C# semantics are kept where SQL's NULL differs: <c>!=</c> is <c>IS DISTINCT FROM</c>
 /// and <c>!</c> is <c>IS NOT TRUE</c>, so records with a null field match a negated condition.
 /// </summary>
@@ -49,6 +49,9 @@ internal sealed class PostgresFilterTranslator : FilterTranslatorBase
                 return;
             case MethodCallExpression call when TryMatchContains(call, out var source, out var item) && TryBindProperty(source, out var array) && Value(item, out object? element):
                 _sql.Append('(').Append(Column(array)).Append(" @> ").Append(Parameter(OneElementArray(array, element))).Append(')');
+                return;
+            case MethodCallExpression call when TryMatchContains(call, out var source, out var item) && Column(item, out string? column) && Values(source, out var values):
+                _sql.Append('(').Append(column).Append(" = ANY(").Append(Parameter(values)).Append("))");
                 return;
             case var _ when Column(node, out string? column) && (Nullable.GetUnderlyingType(node.Type) ?? node.Type) == typeof(bool):
                 _sql.Append('(').Append(column).Append(" IS TRUE)");
@@ -102,6 +105,38 @@ internal sealed class PostgresFilterTranslator : FilterTranslatorBase
         return found;
     }
 
+    /// <summary>The values of <c>new[] { ... }.Contains(r.Field)</c> or of a captured array or list, as a typed array.</summary>
+    private static bool Values(Expression source, out Array? values)
+    {
+        values = null;
+        if (source is NewArrayExpression newArray)
+        {
+            var items = new object?[newArray.Expressions.Count];
+            for (int i = 0; i < items.Length; i++)
+            {
+                if (!Value(newArray.Expressions[i], out items[i]))
+                {
+                    return false;
+                }
+            }
+
+            values = Array.CreateInstance(newArray.Type.GetElementType()!, items.Length);
+            Array.Copy(items, values, items.Length);
+            return true;
+        }
+
+        if (Value(source, out object? captured) && captured is System.Collections.IEnumerable sequence and not string
+            && PostgresModelBuilder.ElementType(captured.GetType()) is { } element)
+        {
+            var items = sequence.Cast<object?>().ToArray();
+            values = Array.CreateInstance(element, items.Length);
+            Array.Copy(items, values, items.Length);
+            return true;
+        }
+
+        return false;
+    }
+
     private static Array OneElementArray(PropertyModel property, object? element)
     {
         Type type = PostgresModelBuilder.ElementType(property.Type)
@@ -118,5 +153,5 @@ internal sealed class PostgresFilterTranslator : FilterTranslatorBase
     }
 
     private static NotSupportedException Unsupported(Expression node) =>
-        new($"The PostgreSQL connector cannot translate the filter expression '{node}' ({node.NodeType}); it supports ==, !=, &&, ||, !, bool properties and Contains on a list property.");
+        new($"The PostgreSQL connector cannot translate the filter expression '{node}' ({node.NodeType}); it supports ==, !=, &&, ||, !, bool properties, Contains on a list property and a list of values' Contains of a property.");
 }

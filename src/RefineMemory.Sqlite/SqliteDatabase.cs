@@ -18,8 +18,11 @@ internal sealed class SqliteDatabase
     /// <summary><c>PRAGMA application_id</c> of RefineMemory files: "RfMm".</summary>
     public const int ApplicationId = 0x52664D6D;
 
-    /// <summary>Tables an unmarked file of ours may hold (memory, judge cache).</summary>
-    private static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase) { "schema_info", "collections", "documents", "chunks", "judge_cache" };
+    /// <summary>Every table RefineMemory writes: the memory store's, the judge cache's and the VectorData connector's.</summary>
+    internal static readonly HashSet<string> OurTables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "schema_info", "collections", "documents", "chunks", "judge_cache", "vectordata_collections", "vectordata_records", "vectordata_vectors",
+    };
 
     private readonly string _readWrite;
     private readonly string _readOnly;
@@ -38,8 +41,11 @@ internal sealed class SqliteDatabase
 
     public string Path { get; }
 
-    /// <summary>Opens for reading; the file must exist and be ours (marked, or unmarked with only our tables).</summary>
-    public async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens for reading a file that is ours (marked, or unmarked with only our tables); <c>null</c> when there is no
+    /// file, or a file without our tables yet: the store then holds no collections, and nothing is created.
+    /// </summary>
+    public async Task<SqliteConnection?> OpenReadAsync(CancellationToken cancellationToken)
     {
         if (Directory.Exists(Path))
         {
@@ -48,7 +54,7 @@ internal sealed class SqliteDatabase
 
         if (!File.Exists(Path))
         {
-            throw new MemoryStoreException($"There is no memory database at '{Path}' (nothing was created): ingest documents into it first, or pass the right --db.");
+            return null;
         }
 
         try
@@ -156,7 +162,7 @@ internal sealed class SqliteDatabase
         }
     }
 
-    private async Task<SqliteConnection> OpenCheckedAsync(string connectionString, CancellationToken cancellationToken)
+    private async Task<SqliteConnection?> OpenCheckedAsync(string connectionString, CancellationToken cancellationToken)
     {
         var conn = await OpenRawAsync(connectionString, cancellationToken).ConfigureAwait(false);
         try
@@ -166,11 +172,11 @@ internal sealed class SqliteDatabase
             object? version = await ScalarOrNullAsync(cmd, cancellationToken).ConfigureAwait(false);
             if (version is null or DBNull)
             {
-                throw new MemoryStoreException($"'{Path}' holds no memory yet (it has none of our tables): ingest documents into it first, or pass the right --db.");
+                await conn.DisposeAsync().ConfigureAwait(false);
+                return null; // an empty file (or /dev/null): no collections yet
             }
 
             CheckVersion(version);
-
             return conn;
         }
         catch

@@ -46,13 +46,13 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
     /// <summary>Test seam: runs inside each ingest transaction just before it commits (batch number, token).</summary>
     internal Func<int, CancellationToken, Task>? BeforeCommit { get; set; }
 
-    /// <exception cref="MemoryStoreException">The database is missing, not ours, damaged or unreadable.</exception>
+    /// <exception cref="MemoryStoreException">The database is not ours, damaged or unreadable.</exception>
     public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             using var conn = await _database.OpenReadAsync(cancellationToken).ConfigureAwait(false);
-            return await ListAsync(conn, cancellationToken).ConfigureAwait(false);
+            return conn is null ? [] : await ListAsync(conn, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
@@ -60,8 +60,8 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         }
     }
 
-    /// <exception cref="CollectionNotFoundException">No collection has that name.</exception>
-    /// <exception cref="MemoryStoreException">The database is missing, not ours, damaged or unreadable, or a stored vector is damaged.</exception>
+    /// <exception cref="CollectionNotFoundException">No collection has that name (or there is no database file yet; none is created).</exception>
+    /// <exception cref="MemoryStoreException">The database is not ours, damaged or unreadable, or a stored vector is damaged.</exception>
     public async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -77,7 +77,9 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
 
     private async Task<IMemoryCollection> GetCollectionCoreAsync(string name, CancellationToken cancellationToken)
     {
-        using var conn = await _database.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        // No file yet: no collections, and searching does not create one.
+        using var conn = await _database.OpenReadAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new CollectionNotFoundException(name, []);
         var info = await ReadCollectionAsync(conn, null, name, cancellationToken).ConfigureAwait(false)
             ?? throw new CollectionNotFoundException(name, await ListAsync(conn, cancellationToken).ConfigureAwait(false));
         if (_loaded.TryGetValue(name, out var current) && current.Generation == info.Generation)

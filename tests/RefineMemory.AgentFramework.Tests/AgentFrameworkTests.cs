@@ -8,7 +8,6 @@ using RefineMemory.AgentFramework;
 using RefineMemory.Agents;
 using RefineMemory.Connectors.InMemory;
 using RefineMemory.Judge;
-using RefineMemory.OpenAI;
 using RefineMemory.Search;
 using RefineMemory.Testing;
 
@@ -31,7 +30,7 @@ public sealed class AgentFrameworkTests : IDisposable
         await using var server = await StartAsync();
         server.Script = LoopbackAgentScript.CallToolThenAnswer("search", $$"""{"query":"{{Query}}","top":3}""");
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
 
         var agent = RefineMemoryAgent.Create(chat, provider.GetRequiredService<RefineMemoryTools>());
         var response = await agent.RunAsync("When will my refund show up?");
@@ -54,7 +53,7 @@ public sealed class AgentFrameworkTests : IDisposable
         await using var server = await StartAsync();
         server.Script = LoopbackAgentScript.AnswerFromContext;
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
         var search = RefinedSearchTextSource.ForCollection(provider.GetRequiredService<RefinedSearch>(), "docs", top: 3);
 
         var agent = new ChatClientAgent(chat, new ChatClientAgentOptions
@@ -74,7 +73,7 @@ public sealed class AgentFrameworkTests : IDisposable
     {
         await using var server = await StartAsync();
         var (chat, provider) = await CreateAsync(server);
-        await using var _ = provider;
+        await using var disposeProvider = provider;
         var collection = new ExactInMemoryCollection<string, Note>("notes");
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(RefundDocuments.All.Select(d => new Note { Id = d.Id, Text = d.Text, Embedding = LoopbackOpenAIServer.HashedEmbedding(d.Text, 16) }));
@@ -106,7 +105,6 @@ public sealed class AgentFrameworkTests : IDisposable
         {
             o.DatabasePath = Path.Combine(_dir, "memory.db");
             o.Tools.DefaultCollection = "docs";
-            o.Judge.RawRepresentationFactory = OpenAIChatOptions.Logprobs(o.Judge.TopLogprobs);
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<RefineMemoryTools>().Ingest.InvokeAsync(new() { ["documents"] = RefundDocuments.ForIngest() });

@@ -1,11 +1,16 @@
+using System.Collections.Concurrent;
 using RefineMemory.Testing;
+using Xunit.Abstractions;
 
 namespace RefineMemory.Notebooks.Tests;
 
 /// <summary>Every notebook under notebooks/ runs cell by cell without a failure; one file more is one case more.</summary>
-public sealed class NotebookTests
+public sealed class NotebookTests(ITestOutputHelper output)
 {
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "notebooks");
+
+    // Each notebook runs once per test run; the tests below share its cells' results.
+    private static readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<CellRun>>>> Runs = new(StringComparer.Ordinal);
 
     public static TheoryData<string> Notebooks() => [.. Directory.GetFiles(Folder, "*.ipynb").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
@@ -13,21 +18,20 @@ public sealed class NotebookTests
     [MemberData(nameof(Notebooks))]
     public async Task Every_cell_runs_in_order_without_a_failure(string notebook)
     {
-        RepoPaths.RequireShared("datasets");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-
-        var cells = await NotebookRunner.RunAsync(Path.Combine(Folder, notebook), timeout.Token);
+        var cells = await RunAsync(notebook);
 
         Assert.NotEmpty(cells);
+        foreach (var cell in cells)
+        {
+            string shown = string.Join(" | ", cell.Outputs.Where(o => !o.Value.StartsWith("<svg", StringComparison.Ordinal)).Select(o => System.Text.RegularExpressions.Regex.Replace(o.Value, "<[^>]+>", " ")));
+            output.WriteLine($"cell {cell.Index}: {(shown.Length > 400 ? shown[..400] : shown)}");
+        }
     }
 
     [Fact]
     public async Task The_step_by_step_notebook_draws_its_four_charts_and_refines()
     {
-        RepoPaths.RequireShared("datasets/clinc150");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-
-        var cells = await NotebookRunner.RunAsync(Path.Combine(Folder, "refinement-step-by-step.ipynb"), timeout.Token);
+        var cells = await RunAsync("refinement-step-by-step.ipynb");
 
         var charts = cells.SelectMany(c => c.Outputs).Where(o => o.MimeType == "text/html" && o.Value.StartsWith("<svg", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, charts.Count); // loss curve, cosines, ranks, MAP
@@ -70,6 +74,16 @@ public sealed class NotebookTests
         string resolved = NotebookRunner.AbsoluteReferences(code, "/repo/notebooks");
 
         Assert.Equal("#r \"/repo/lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;", resolved);
+    }
+
+    private static Task<IReadOnlyList<CellRun>> RunAsync(string notebook)
+    {
+        RepoPaths.RequireShared("datasets/clinc150");
+        return Runs.GetOrAdd(notebook, n => new(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            return await NotebookRunner.RunAsync(Path.Combine(Folder, n), timeout.Token);
+        })).Value;
     }
 
     private static string Notebook(params string[] cells) => System.Text.Json.JsonSerializer.Serialize(new

@@ -1,16 +1,14 @@
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using RefineMemory.Testing;
-using RefineMemory.UseLite;
 
 namespace RefineMemory.SemanticKernel.Tests;
 
 /// <summary>
 /// The README's first example, run as written: a Kernel with SK's OpenAI connector (pointed at the loopback server,
-/// which plays a tool-calling model and answers judge prompts from labels), USE-Lite embeddings (installed by set-up)
+/// which plays a tool-calling model and answers judge prompts from labels), the default embedder (all-MiniLM-L6-v2, shipped in a NuGet package)
 /// and the RefineMemory plugin; the model calls memory search through automatic function calling.
 /// </summary>
 public sealed class ReadmeExampleTests : IDisposable
@@ -30,7 +28,7 @@ public sealed class ReadmeExampleTests : IDisposable
         // README snippet: begin
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatClient("gpt-4o-mini", endpoint, apiKey);                       // the agent's model, also the judge
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(UseLiteEmbeddingGenerator.Create());
+        builder.Services.AddRefineMemoryEmbedder();                                          // all-MiniLM-L6-v2, as `refine ingest`
         builder.AddRefineMemory(o => { o.DatabasePath = dbPath; o.Tools.DefaultCollection = "docs"; });
         Kernel kernel = builder.Build();
 

@@ -26,7 +26,7 @@ public sealed class SampleTests : IDisposable
         var (code, output, error) = await BuiltProgram.RunAsync(BuiltProgram.DllPath(Sample, "SemanticKernelAgent"), Model(server.BaseUri.ToString()), TimeSpan.FromMinutes(3), "--db", db, "--collection", "docs", "When will my refund show up?");
 
         Assert.True(code == 0, error);
-        Assert.StartsWith(LoopbackAgentScript.AnswerPrefix, output, StringComparison.Ordinal);
+        Assert.True(output.StartsWith(LoopbackAgentScript.AnswerPrefix + "{", StringComparison.Ordinal), "the answer should quote the search result: " + output);
         using var result = JsonDocument.Parse(output[LoopbackAgentScript.AnswerPrefix.Length..]);
         Assert.True(result.RootElement.GetProperty("refined").GetBoolean());
         Assert.All(result.RootElement.GetProperty("results").EnumerateArray(), r => Assert.StartsWith("Refunds go back", r.GetProperty("text").GetString(), StringComparison.Ordinal));

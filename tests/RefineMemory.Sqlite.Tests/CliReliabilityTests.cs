@@ -90,7 +90,8 @@ public sealed class CliReliabilityTests
             (["search", "q", "-c", "c", "--no-refine", "--embedder", "openai", "--db", db.Folder], "is a folder"),
             (["ingest", docs, "-c", "c", "--embedder", "openai", "--db", db.Folder], "is a folder"),
             (["ingest", docs, "-c", "c", "--embedder", "openai", "--db", "/dev/null"], "/dev/null"),
-            (["search", "q", "-c", "c", "--no-refine", "--embedder", "openai", "--db", Path.Combine(db.Folder, "none.db")], "no memory database"),
+            (["search", "q", "-c", "c", "--no-refine", "--embedder", "openai", "--db", Path.Combine(db.Folder, "none.db")], "no collections yet"),
+            (["search", "q", "-c", "c", "--no-refine", "--embedder", "openai", "--db", "/dev/null"], "no collections yet"),
             (["ingest", docs, "-c", "c", "--embedder", "openai", "--db", foreign], "another application"),
             (["search", "q", "-c", "c", "--no-refine", "--embedder", "openai", "--db", malformed], "is damaged"),
         };
@@ -137,7 +138,7 @@ public sealed class CliReliabilityTests
         env["OPENAI_API_KEY"] = null;
         var (code, _, stderr) = await RunAsync(env, "search", "q", "-c", "c", "--db", db.Path, "--embedder", "openai");
         Assert.True(code == 3, stderr);
-        Assert.Contains("REFINE_CHAT_ENDPOINT", stderr, StringComparison.Ordinal);
+        Assert.Contains("refinement uses a chat model as judge", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

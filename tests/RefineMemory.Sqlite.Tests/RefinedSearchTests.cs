@@ -32,6 +32,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         Assert.True(d.Loss[^1] < d.Loss[0], $"loss {d.Loss[0]} -> {d.Loss[^1]}");
         Assert.True(d.JudgeTime > TimeSpan.Zero && d.OptimiseTime > TimeSpan.Zero && d.RescoreTime > TimeSpan.Zero);
         Assert.Equal(20, d.Judge!.Judged);
+        Assert.Equal(2, d.Passes); // one pass ranks, samples and snapshots; one re-scores
 
         // Refinement moves the query towards the documents the judge called relevant.
         var positives = d.Judged.Where(j => j.Score == 1f).Select(j => j.CosineAfter!.Value - j.CosineBefore).ToArray();
@@ -44,6 +45,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         Assert.Equal(Enumerable.Range(1, 15), result.Hits.Select(h => h.Rank));
         Assert.True(result.Hits.Zip(result.Hits.Skip(1)).All(p => p.First.Score >= p.Second.Score));
         var plain = await search.SearchAsync("clinc", Description(intent), new SearchOptions { Top = 1000, Refine = false });
+        Assert.Equal(1, plain.Diagnostics.Passes);
         var plainRank = plain.Hits.ToDictionary(h => h.Id, h => (h.Rank, h.Score));
         foreach (var hit in result.Hits)
         {

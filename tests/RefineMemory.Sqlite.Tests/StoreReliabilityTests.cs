@@ -33,8 +33,9 @@ public sealed class StoreReliabilityTests
         using var db = new TempDatabase();
         using (var missing = db.Open(new HashingEmbedder(32)))
         {
-            var ex = await Assert.ThrowsAsync<MemoryStoreException>(() => missing.GetCollectionAsync("c"));
-            Assert.Contains("no memory database", ex.Message, StringComparison.Ordinal);
+            var ex = await Assert.ThrowsAsync<CollectionNotFoundException>(() => missing.GetCollectionAsync("c"));
+            Assert.Contains("no collections yet", ex.Message, StringComparison.Ordinal);
+            Assert.Empty(await missing.ListCollectionsAsync());
             Assert.False(File.Exists(db.Path));
         }
 

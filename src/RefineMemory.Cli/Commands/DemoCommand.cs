@@ -55,6 +55,7 @@ internal static class DemoCommand
                 // (docs/evaluation.md), which would flatter refinement. Queries are embedded as written; the judge
                 // still sees the task instruction.
                 UseInstructions = false,
+                PaperStep = true,
             };
             var dataset = EvalPipeline.LoadDataset(settings);
             console.MarkupLineInterpolated($"Data: ArgKP-21 dev split, {dataset.Queries.Count} key points (queries), {dataset.PairCount} labelled arguments; embedder {settings.Embedder} (runs in-process; queries embedded as written, the judge sees the task instruction).");

@@ -19,10 +19,11 @@ internal static class EvalCommand
         var judge = new Option<string>("--judge") { Description = "gold | simulated:P | chat (REFINE_CHAT_* variables) | cross-encoder:DIR (ONNX) | embedder:MODEL (a second embedder's cosines).", DefaultValueFactory = _ => "gold" };
         var queries = new Option<int?>("--queries") { Description = "Evaluate N queries drawn with --seed (default all)." };
         var seed = new Option<int>("--seed") { Description = "Seed of query sampling, simulated judge and bootstrap.", DefaultValueFactory = _ => 42 };
-        var lr = new Option<double?>("--lr") { Description = "Adam learning rate, used as given (default: the step rule's; --lr 1e-4 --steps 100 is the paper's fixed setting)." };
-        var steps = new Option<int?>("--steps") { Description = "Adam steps (default: the library's)." };
-        var stepRule = new Option<string?>("--step-rule") { Description = "Default rate: fixed (1e-4 at any dimension) or scaled (1e-4 x sqrt(1024/d))." };
-        var maxAngle = new Option<double?>("--max-angle") { Description = "Stop once the query turned this many radians (angle budget)." };
+        var paperStep = new Option<bool>("--paper-step") { Description = "The paper's fixed step: lr 1e-4, 100 steps, no angle budget (default: the validated step, lr 1e-4 x sqrt(1024/d), at most 1000 steps, angle budget 0.45 rad)." };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate, used as given (default: 1e-4 x sqrt(1024/d))." };
+        var steps = new Option<int?>("--steps") { Description = "Most Adam steps (default 1000; 100 with --paper-step)." };
+        var stepRule = new Option<string?>("--step-rule") { Description = "Default rate: scaled (1e-4 x sqrt(1024/d), the default) or fixed (1e-4 at any dimension)." };
+        var maxAngle = new Option<double?>("--max-angle") { Description = "Stop once the query turned this many radians (default 0.45; pi for no budget)." };
         var plateau = new Option<double?>("--plateau") { Description = "Stop once the loss fell by less than this fraction over 10 steps." };
         var judgeTemperature = new Option<double>("--judge-temperature") { Description = "Temperature of an embedder:MODEL judge (teacher softmax(cosine/T)).", DefaultValueFactory = _ => RefineMemory.Judge.EmbeddingRelevanceJudgeOptions.DefaultTemperature };
         var feedback = new Option<int>("--feedback") { Description = "Documents judged per query (default 20, the top ones).", DefaultValueFactory = _ => 20 };
@@ -38,7 +39,7 @@ internal static class EvalCommand
         var suiteDatasets = new Option<string?>("--datasets") { Description = "Suites: comma-separated datasets replacing the suite's list." };
 
         var command = new Command("eval", "Evaluate refinement against baselines on a labelled set (MAP, ROC-AUC, nDCG@10, recall; bootstrap CIs; HTML report).");
-        foreach (var o in new Option[] { dataset, embedder, judge, queries, seed, lr, steps, stepRule, maxAngle, plateau, judgeTemperature, feedback, output, noInstruction, noRerank, parallel, instruction, sharedDir, cacheDir, suite, suiteJudges, suiteDatasets })
+        foreach (var o in new Option[] { dataset, embedder, judge, queries, seed, paperStep, lr, steps, stepRule, maxAngle, plateau, judgeTemperature, feedback, output, noInstruction, noRerank, parallel, instruction, sharedDir, cacheDir, suite, suiteJudges, suiteDatasets })
         {
             command.Options.Add(o);
         }
@@ -53,6 +54,7 @@ internal static class EvalCommand
                 Judge = parse.GetValue(judge)!,
                 Queries = parse.GetValue(queries),
                 Seed = parse.GetValue(seed),
+                PaperStep = parse.GetValue(paperStep),
                 LearningRate = parse.GetValue(lr),
                 Steps = parse.GetValue(steps),
                 StepRule = ParseStepRule(parse.GetValue(stepRule)),

@@ -13,7 +13,8 @@ namespace RefineMemory.Cli.Commands;
 /// utterances, Cranfield's even-position queries), never on the test splits of <c>--suite paper</c>.
 /// <c>--suite steps</c>: every step rule of <see cref="StepCandidates"/> on the same judgments (judges gold and
 /// simulated:0.2 unless <c>--judges</c>), relative MAP gain per cell; the rule chosen is the one with the highest
-/// mean gain among those never below the paper's fixed step in any cell. <c>--suite temperature</c>: the
+/// mean gain among the dimension-aware rules (the fixed-rate ones are references) never below the paper's fixed
+/// step in any cell. <c>--suite temperature</c>: the
 /// temperature of each <c>embedder:MODEL</c> judge in <c>--judges</c>, chosen the same way over <see cref="Temperatures"/>.
 /// </summary>
 internal static class EvalGrids
@@ -22,19 +23,22 @@ internal static class EvalGrids
     private static readonly string[] StepJudges = ["gold", "simulated:0.2"];
     private static readonly double[] Temperatures = [0.01, 0.02, 0.05, 0.1, 0.2];
 
-    /// <summary>The candidate step rules; "paper" is the reference the others must not fall below.</summary>
+    /// <summary>
+    /// The candidate step rules. "paper" is the reference the others must not fall below; the fixed-rate ones are shown
+    /// but not eligible as the default, whose point is to hold for every embedding dimension.
+    /// </summary>
     internal static IReadOnlyList<(string Name, RefinementOptions Options)> StepCandidates() =>
     [
         ("paper", Step(StepSizeRule.Fixed, 100)),
         ("fixed-300", Step(StepSizeRule.Fixed, 300)),
         ("scaled-100", Step(StepSizeRule.DimensionScaled, 100)),
+        ("scaled-150", Step(StepSizeRule.DimensionScaled, 150)),
         ("scaled-200", Step(StepSizeRule.DimensionScaled, 200)),
         ("scaled-300", Step(StepSizeRule.DimensionScaled, 300)),
-        ("scaled-500", Step(StepSizeRule.DimensionScaled, 500)),
         ("angle-0.3", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.3)),
+        ("angle-0.45", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.45)),
         ("angle-0.6", Step(StepSizeRule.DimensionScaled, 1000, maxAngle: 0.6)),
         ("plateau-0.01", Step(StepSizeRule.DimensionScaled, 1000, plateau: 0.01)),
-        ("plateau-0.003", Step(StepSizeRule.DimensionScaled, 1000, plateau: 0.003)),
     ];
 
     public static async Task<int> StepsAsync(EvalSettings settings, IReadOnlyList<string>? datasets, IReadOnlyList<string>? judges, string outDir, IAnsiConsole console, string commandLine, CancellationToken ct)
@@ -62,7 +66,8 @@ internal static class EvalGrids
 
         var names = candidates.Select(c => c.Name).ToArray();
         var sb = Header("Step-rule grid", settings, commandLine, started.Elapsed);
-        int chosen = Table(sb, "validation set | judge", names, cells.Select(c => ($"{c.Set} | {c.Judge}", c.Baseline, c.Maps)).ToList());
+        int chosen = Table(sb, "validation set | judge", names, cells.Select(c => ($"{c.Set} | {c.Judge}", c.Baseline, c.Maps)).ToList(),
+            eligible: i => candidates[i].Options.StepRule == StepSizeRule.DimensionScaled);
         sb.Append(CultureInfo.InvariantCulture, $"\nChosen: **{names[chosen]}** ({ReportFormat.Step(candidates[chosen].Options)}).\n");
         return await WriteAsync(sb, outDir, "steps.md", console, ct);
     }
@@ -149,7 +154,7 @@ internal static class EvalGrids
     /// Writes the grid and returns the chosen column: the highest mean relative gain, among the columns never below
     /// column 0 (the paper's step) when <paramref name="requireAbovePaper"/>; the earliest column on ties.
     /// </summary>
-    private static int Table(StringBuilder sb, string head, string[] columns, List<(string Label, double Baseline, double[] Maps)> cells, bool requireAbovePaper = true)
+    private static int Table(StringBuilder sb, string head, string[] columns, List<(string Label, double Baseline, double[] Maps)> cells, bool requireAbovePaper = true, Func<int, bool>? eligible = null)
     {
         sb.Append(CultureInfo.InvariantCulture, $"| {head} | baseline | {string.Join(" | ", columns)} |\n|{string.Concat(Enumerable.Repeat("---|", columns.Length + head.Split('|').Length + 1))}\n");
         foreach (var (label, baseline, maps) in cells)
@@ -158,16 +163,18 @@ internal static class EvalGrids
         }
 
         var mean = columns.Select((_, i) => cells.Average(c => c.Maps[i] / c.Baseline - 1)).ToArray();
-        var eligible = columns.Select((_, i) => !requireAbovePaper || cells.All(c => c.Maps[i] >= c.Maps[0])).ToArray();
-        sb.Append(CultureInfo.InvariantCulture, $"| mean relative gain |{string.Concat(Enumerable.Repeat(" |", head.Split('|').Length))} {string.Join(" | ", mean.Select((m, i) => EvalPipeline.Percent(m) + (eligible[i] ? "" : " (below paper somewhere)")))} |\n");
-        int best = 0;
-        for (int i = 1; i < columns.Length; i++)
+        var abovePaper = columns.Select((_, i) => !requireAbovePaper || cells.All(c => c.Maps[i] >= c.Maps[0])).ToArray();
+        sb.Append(CultureInfo.InvariantCulture, $"| mean relative gain |{string.Concat(Enumerable.Repeat(" |", head.Split('|').Length))} {string.Join(" | ", mean.Select((m, i) => EvalPipeline.Percent(m) + (abovePaper[i] ? "" : " (below paper somewhere)") + (eligible is null || eligible(i) ? "" : " (reference)")))} |\n");
+        int best = -1;
+        for (int i = 0; i < columns.Length; i++)
         {
-            if (eligible[i] && mean[i] > mean[best])
+            if (abovePaper[i] && (eligible is null || eligible(i)) && (best < 0 || mean[i] > mean[best]))
             {
                 best = i;
             }
         }
+
+        best = Math.Max(best, 0);
 
         return best;
     }

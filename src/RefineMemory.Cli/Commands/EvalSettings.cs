@@ -52,8 +52,14 @@ internal sealed record EvalSettings
     /// <summary>The instruction of generic-format queries that name none.</summary>
     public string? Instruction { get; init; }
 
-    /// <summary>The paper's fixed step: lr 1e-4, 100 steps, no angle budget or plateau stop.</summary>
-    public EvalSettings WithPaperStep() => this with { LearningRate = RefinementOptions.DefaultLearningRate, Steps = 100, StepRule = StepSizeRule.Fixed, MaxAngle = null, LossPlateau = null };
+    /// <summary>
+    /// The paper's fixed step (lr 1e-4, 100 steps, no angle budget) instead of the validated one
+    /// (<see cref="RefinementOptions.UseValidatedStep"/>) that evaluations start from.
+    /// </summary>
+    public bool PaperStep { get; init; }
+
+    /// <summary>These settings with the paper's fixed step and no step overrides.</summary>
+    public EvalSettings WithPaperStep() => this with { PaperStep = true, LearningRate = null, Steps = null, StepRule = null, MaxAngle = null, LossPlateau = null };
 
     public EvaluationOptions ToOptions()
     {
@@ -63,7 +69,17 @@ internal sealed record EvalSettings
             FeedbackCount = Feedback,
             FeedbackFromTop = Feedback,
             Seed = Seed,
+
+            // An evaluation measures quality, not latency: a slow judge (a local model on a busy machine) must not
+            // turn into unrefined queries. Queries left unrefined for any reason are still counted and reported.
+            JudgeBudget = RefinementOptions.MaxJudgeBudget,
         };
+        if (!PaperStep)
+        {
+            refinement.UseValidatedStep();
+            refinement.LearningRate = LearningRate;
+        }
+
         refinement.Steps = Steps ?? refinement.Steps;
         refinement.StepRule = StepRule ?? refinement.StepRule;
         refinement.MaxAngle = MaxAngle ?? refinement.MaxAngle;

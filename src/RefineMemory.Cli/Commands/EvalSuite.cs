@@ -10,11 +10,11 @@ using Spectre.Console;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// <c>refine eval --suite paper</c>: the quality tables. On the test splits (ArgKP-21 test, CLINC150 with the paper's
-/// pool of train utterances and with the test utterances, Cranfield's odd-position queries), with the chosen embedder,
+/// <c>refine eval --suite paper</c>: the quality tables. On the test splits (ArgKP-21 test, CLINC150 test utterances,
+/// Cranfield's odd-position queries; <c>--datasets</c> replaces the list, e.g. with the paper's <c>clinc150</c> train pool), with the chosen embedder,
 /// for each judge (default gold and simulated p = 0.1, 0.2, 0.3; <c>--judges</c> replaces the list), one run scores
-/// on the same judgments: the baseline, refinement with the library's default step, refinement with the paper's fixed
-/// step (lr 1e-4, 100 steps) and rerank-only; MAP, nDCG@10, R@10 and relative gains with 95 % paired-bootstrap CIs.
+/// on the same judgments: the baseline, refinement with the validated step (<see cref="RefineMemory.Refine.RefinementOptions.UseValidatedStep"/>,
+/// or the step flags given), refinement with the paper's fixed step (lr 1e-4, 100 steps) and rerank-only; MAP, nDCG@10, R@10 and relative gains with 95 % paired-bootstrap CIs.
 /// HyDE needs a chat model and is left out. Writes suite.md, suite.json, suite.html (gain against judge noise, loss
 /// curves) and every run's report folder. <c>--suite steps</c> and <c>--suite temperature</c> are the validation
 /// grids that chose the defaults (<see cref="EvalGrids"/>).
@@ -23,7 +23,7 @@ internal static class EvalSuite
 {
     public const string PaperSetting = "paper";
 
-    private static readonly string[] TestSets = ["argkp21:test", "clinc150", "clinc150:test", "cranfield:test"];
+    private static readonly string[] TestSets = ["argkp21:test", "clinc150:test", "cranfield:test"];
     private static readonly string[] DefaultJudges = ["gold", "simulated:0.1", "simulated:0.2", "simulated:0.3"];
 
     public static async Task<int> RunAsync(string name, EvalSettings settings, IReadOnlyList<string>? datasets, IReadOnlyList<string>? judges, string outDir, IAnsiConsole console, string commandLine, CancellationToken ct)

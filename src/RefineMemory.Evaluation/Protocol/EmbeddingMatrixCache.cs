@@ -58,7 +58,10 @@ public sealed class EmbeddingMatrixCache
         // normalisation, query prefix, maximum length), not only the name it was chosen by.
         string identity = embedderId + "\0" + (EmbedderFingerprint.Of(generator)?.Value ?? string.Empty);
         string queryPath = Path.Combine(Directory, $"{name}-queries-{Key(identity + "\0query", plan.QueryTexts)}.f32");
-        string documentPath = Path.Combine(Directory, $"{name}-documents-{Key(identity + "\0document", plan.DocumentTexts)}.f32");
+        // Splits of one set share its documents (cranfield:val and cranfield:test): the documents' file is named by the
+        // set, not the split, so that the key (of the texts) finds them whichever split embedded them first.
+        string setName = Sanitise(dataset.Name.Split(':')[0]);
+        string documentPath = Path.Combine(Directory, $"{setName}-documents-{Key(identity + "\0document", plan.DocumentTexts)}.f32");
         var queries = TryRead(queryPath, plan.QueryTexts.Count);
         var documents = TryRead(documentPath, plan.DocumentTexts.Count);
         int missing = (queries is null ? plan.QueryTexts.Count : 0) + (documents is null ? plan.DocumentTexts.Count : 0);

@@ -93,15 +93,15 @@ internal sealed class PostgresIngestWriter(PostgresMemoryStore store, string col
                 await delete.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
 
-            foreach (var p in batch)
+            using (var upsert = store.Command(conn, $"""
+                INSERT INTO {store.Table("documents")} (collection, id, source, metadata, content_hash, chunk_count)
+                SELECT $1, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::integer[])
+                ON CONFLICT (collection, id) DO UPDATE SET source = EXCLUDED.source, metadata = EXCLUDED.metadata,
+                    content_hash = EXCLUDED.content_hash, chunk_count = EXCLUDED.chunk_count
+                """, collection, batch.Select(p => p.Document.Id).ToArray(), batch.Select(p => p.Document.Source).ToArray(),
+                batch.Select(p => JsonSerializer.Serialize(p.Document.Metadata)).ToArray(), batch.Select(p => p.Hash).ToArray(), batch.Select(p => p.Chunks.Count).ToArray()))
             {
-                var d = p.Document;
-                using var upsert = store.Command(conn, $"""
-                    INSERT INTO {store.Table("documents")} (collection, id, source, metadata, content_hash, chunk_count) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-                    ON CONFLICT (collection, id) DO UPDATE SET source = EXCLUDED.source, metadata = EXCLUDED.metadata,
-                        content_hash = EXCLUDED.content_hash, chunk_count = EXCLUDED.chunk_count
-                    """, collection, d.Id, d.Source, JsonSerializer.Serialize(d.Metadata), p.Hash, p.Chunks.Count);
-                await upsert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                await upsert.ExecuteNonQueryAsync(token).ConfigureAwait(false); // one statement for the whole batch
             }
 
             using (var writer = await conn.BeginBinaryImportAsync($"COPY {store.Table("chunks")} (collection, document_id, ordinal, text, text_hash, embedding) FROM STDIN (FORMAT BINARY)", token).ConfigureAwait(false))

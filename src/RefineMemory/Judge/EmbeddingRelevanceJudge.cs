@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
+using RefineMemory.Embed;
 
 namespace RefineMemory.Judge;
 
@@ -41,25 +42,20 @@ public sealed class EmbeddingRelevanceJudge : IRelevanceJudge
             return new JudgeResult([]);
         }
 
+        // Two calls: asymmetric models (arctic-embed) embed the query with their query format, the documents without.
         string query = _options.FormatQuery?.Invoke(request.Query, request.Instruction) ?? request.Query;
-        var texts = new string[request.Documents.Count + 1];
-        texts[0] = query;
-        for (int i = 0; i < request.Documents.Count; i++)
+        var queryEmbeddings = await _generator.GenerateAsync([query], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
+        var embeddings = await _generator.GenerateAsync(request.Documents.Select(d => d.Text), EmbeddingPurposes.With(null, EmbeddingPurpose.Document), cancellationToken).ConfigureAwait(false);
+        if (queryEmbeddings.Count != 1 || embeddings.Count != request.Documents.Count)
         {
-            texts[i + 1] = request.Documents[i].Text;
+            throw new InvalidOperationException($"The judge's embedding model returned {queryEmbeddings.Count} + {embeddings.Count} vectors for 1 query and {request.Documents.Count} documents.");
         }
 
-        var embeddings = await _generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
-        if (embeddings.Count != texts.Length)
-        {
-            throw new InvalidOperationException($"The judge's embedding model returned {embeddings.Count} vectors for {texts.Length} texts.");
-        }
-
-        var queryVector = embeddings[0].Vector.Span;
+        var queryVector = queryEmbeddings[0].Vector.Span;
         var judgments = new RelevanceJudgment[request.Documents.Count];
         for (int i = 0; i < judgments.Length; i++)
         {
-            var vector = embeddings[i + 1].Vector.Span;
+            var vector = embeddings[i].Vector.Span;
             string id = request.Documents[i].Id;
             judgments[i] = vector.Length != queryVector.Length
                 ? RelevanceJudgment.Failed(id, JudgeFailureKind.MalformedResponse, $"The judge's embedding of document '{id}' has dimension {vector.Length}, the query's {queryVector.Length}.")
@@ -72,7 +68,7 @@ public sealed class EmbeddingRelevanceJudge : IRelevanceJudge
             Judged = summary.Judged,
             Failed = summary.Failed,
             FailuresByKind = summary.FailuresByKind,
-            Calls = 1,
+            Calls = 2,
             CallLatencies = [timer.Elapsed],
             Elapsed = timer.Elapsed,
         });

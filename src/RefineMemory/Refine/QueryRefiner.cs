@@ -67,7 +67,7 @@ public static class QueryRefiner
         if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x) || !double.IsFinite(finalLoss))
         {
             throw new RefinementDivergedException(FormattableString.Invariant(
-                $"The refinement diverged: after {options.Steps} steps at learning rate {options.EffectiveLearningRate:G3} the query vector or the loss is not finite; lower the learning rate or the steps."));
+                $"The refinement diverged: after {taken} steps at learning rate {schedule.LearningRate:G3} the query vector or the loss is not finite; lower the learning rate or the steps."));
         }
 
         var judged = new JudgedDocument[m];

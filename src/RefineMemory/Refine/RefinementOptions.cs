@@ -92,6 +92,24 @@ public sealed class RefinementOptions
     public double EffectiveLearningRate =>
         LearningRate ?? (Mode == RefinementMode.ReFit ? DefaultReFitLearningRate : DefaultLearningRate);
 
+    /// <summary>The angle budget of <see cref="UseValidatedStep"/> (0.45 rad), chosen on validation splits.</summary>
+    public const double ValidatedMaxAngle = 0.45;
+
+    /// <summary>
+    /// Switches to the step chosen on validation splits (docs/evaluation.md): rate 1e-4 x sqrt(1024/d), at most
+    /// 1,000 steps, stopping once the query has turned <see cref="ValidatedMaxAngle"/> radians. The defaults stay
+    /// the paper's (lr 1e-4, 100 steps) until the library's tests are moved over.
+    /// </summary>
+    public RefinementOptions UseValidatedStep()
+    {
+        LearningRate = null;
+        StepRule = StepSizeRule.DimensionScaled;
+        Steps = 1000;
+        MaxAngle = ValidatedMaxAngle;
+        LossPlateauTolerance = null;
+        return this;
+    }
+
     /// <summary>The learning rate for embeddings of <paramref name="dimension"/>: <see cref="EffectiveLearningRate"/>, scaled when <see cref="StepRule"/> says so and no rate was given.</summary>
     public double LearningRateFor(int dimension)
     {

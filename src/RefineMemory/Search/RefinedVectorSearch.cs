@@ -61,6 +61,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         var refinement = Options.Refinement.Clone();
         refinement.FeedbackCount = request?.FeedbackCount ?? refinement.FeedbackCount;
         refinement.FeedbackFromTop = request?.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
+        refinement.JudgeBudget = request?.JudgeBudget ?? refinement.JudgeBudget;
         refinement.Validate();
         bool refine = request?.Refine ?? Options.Refine;
         var user = request?.SearchOptions ?? new VectorSearchOptions<TRecord>();
@@ -93,7 +94,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = sample.Length == 0 ? null
-            : await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, cancellationToken).ConfigureAwait(false);
+            : await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, request?.JudgeProgress, cancellationToken).ConfigureAwait(false);
 
         stage.Restart();
         RefinedVectorSearchHit<TRecord>[] hits;
@@ -125,6 +126,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             TotalTime = total.Elapsed,
             Refined = outcome?.Refined ?? false,
             SkippedReason = outcome is null ? "the store returned no records for the query, so there was nothing to judge" : outcome.SkippedReason,
+            Note = outcome?.Note,
             Candidates = first.Count,
             Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],

@@ -22,6 +22,12 @@ public sealed class RefinedVectorSearchRequest<TRecord>
     /// <summary>Whether to judge and refine; false returns the store's plain ranking.</summary>
     public bool? Refine { get; set; }
 
+    /// <summary>Total time the judge may take for this query (<see cref="Refine.RefinementOptions.JudgeBudget"/>).</summary>
+    public TimeSpan? JudgeBudget { get; set; }
+
+    /// <summary>Reports judging progress for this query, or <c>null</c>.</summary>
+    public IProgress<Refine.JudgeProgress>? JudgeProgress { get; set; }
+
     /// <summary>Task instruction for this query, overriding <see cref="RefinedVectorSearchOptions{TRecord}.Instruction"/>.</summary>
     public string? Instruction { get; set; }
 }

@@ -33,6 +33,29 @@ public sealed class SqliteVectorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_of_another_application_is_refused_and_left_unchanged()
+    {
+        string connection = SqliteVectorStore.ConnectionStringFor(_database.Path);
+        using (var foreign = new Microsoft.Data.Sqlite.SqliteConnection(connection))
+        {
+            foreign.Open();
+            using var create = foreign.CreateCommand();
+            create.CommandText = "CREATE TABLE invoices (id INTEGER PRIMARY KEY)";
+            create.ExecuteNonQuery();
+        }
+
+        using var store = new SqliteVectorStore(connection);
+        var e = await Assert.ThrowsAsync<VectorStoreException>(() => store.GetCollection<string, ContractRecord<string>>("docs").EnsureCollectionExistsAsync());
+        Assert.Contains("invoices", e.Message, StringComparison.Ordinal);
+
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection(connection);
+        check.Open();
+        using var tables = check.CreateCommand();
+        tables.CommandText = "SELECT group_concat(name) FROM sqlite_schema WHERE type = 'table'";
+        Assert.Equal("invoices", tables.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task A_second_record_type_with_other_vectors_is_refused_on_the_same_collection()
     {
         using var store = new SqliteVectorStore(SqliteVectorStore.ConnectionStringFor(_database.Path));

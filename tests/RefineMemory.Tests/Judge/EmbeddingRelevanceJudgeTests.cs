@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using RefineMemory.Embed;
 using RefineMemory.Judge;
 
 namespace RefineMemory.Tests.Judge;
@@ -8,14 +9,14 @@ public sealed class EmbeddingRelevanceJudgeTests
     /// <summary>Looks texts up in a table of vectors; counts the texts it was asked for.</summary>
     private sealed class TableGenerator(Dictionary<string, float[]> vectors) : IEmbeddingGenerator<string, Embedding<float>>
     {
-        public List<string> Seen { get; } = [];
+        public List<(string Text, EmbeddingPurpose Purpose)> Seen { get; } = [];
 
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var result = new GeneratedEmbeddings<Embedding<float>>();
             foreach (string text in values)
             {
-                Seen.Add(text);
+                Seen.Add((text, EmbeddingPurposes.Of(options)));
                 result.Add(new Embedding<float>(vectors[text]));
             }
 
@@ -52,7 +53,7 @@ public sealed class EmbeddingRelevanceJudgeTests
         Assert.Equal(0.0, result.Judgments[1].Score!.Value, 4);
         Assert.Equal(6.0, result.Judgments[2].Score!.Value, 4);
         Assert.Equal(3, result.Diagnostics.Judged);
-        Assert.Equal(1, result.Diagnostics.Calls);
+        Assert.Equal(2, result.Diagnostics.Calls);
     }
 
     [Fact]
@@ -62,7 +63,8 @@ public sealed class EmbeddingRelevanceJudgeTests
         var judge = new EmbeddingRelevanceJudge(generator, new EmbeddingRelevanceJudgeOptions { Temperature = 1, FormatQuery = (q, _) => "query: " + q });
         var result = await judge.JudgeAsync(Request("money back"));
 
-        Assert.Equal("query: refund", generator.Seen[0]);
+        Assert.Equal(("query: refund", EmbeddingPurpose.Query), generator.Seen[0]);
+        Assert.Equal(("money back", EmbeddingPurpose.Document), generator.Seen[1]);
         Assert.Equal(0.6, result.Judgments[0].Score!.Value, 4);
     }
 

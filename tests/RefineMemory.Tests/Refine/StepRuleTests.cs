@@ -81,7 +81,7 @@ public sealed class StepRuleTests
     public void Loss_plateau_stops_once_the_loss_falls_less_than_the_tolerance_over_the_window()
     {
         var (q, docs, scores) = Case(128);
-        var options = new RefinementOptions { LearningRate = 1e-2, Steps = 5000, LossPlateauTolerance = 1e-3, LossPlateauWindow = 10 };
+        var options = new RefinementOptions { LearningRate = 1e-2, Steps = 5000, MaxAngle = null, LossPlateauTolerance = 1e-3, LossPlateauWindow = 10 };
         var result = QueryRefiner.Refine(q, docs, scores, null, options);
 
         Assert.Equal("loss plateau", result.StopReason);
@@ -92,6 +92,20 @@ public sealed class StepRuleTests
         {
             Assert.True(result.Loss[s - 10] - result.Loss[s] > 1e-3 * result.Loss[s - 10], $"should have stopped before step {s}");
         }
+    }
+
+    [Fact]
+    public void The_validated_step_is_the_dimension_scaled_rate_with_an_angle_budget_and_the_defaults_stay_the_papers()
+    {
+        var paper = new RefinementOptions();
+        Assert.Equal((StepSizeRule.Fixed, 100, (double?)null, 1e-4), (paper.StepRule, paper.Steps, paper.MaxAngle, paper.LearningRateFor(384)));
+        var validated = new RefinementOptions { LearningRate = 5e-3 }.UseValidatedStep();
+        Assert.Equal((StepSizeRule.DimensionScaled, 1000, (double?)0.45, (double?)null), (validated.StepRule, validated.Steps, validated.MaxAngle, validated.LearningRate));
+
+        var (q, docs, scores) = Case(384);
+        var result = QueryRefiner.Refine(q, docs, scores, null, validated);
+        Assert.Equal("angle budget reached", result.StopReason);
+        Assert.InRange(Angle(q, result.RefinedQuery), 0.45, 0.46);
     }
 
     [Fact]
