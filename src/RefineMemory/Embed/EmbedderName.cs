@@ -35,7 +35,7 @@ public sealed record EmbedderName
     /// The default: the pretrained model with the better mean baseline MAP over ArgKP-21, CLINC150 and Cranfield
     /// (measured with <c>refine eval</c>; docs/onnx.md has the table).
     /// </summary>
-    public const string Default = AllMiniLmL6V2;
+    public const string Default = ArcticEmbedXs;
 
     /// <summary>What <see cref="Parse"/> accepts, for help texts.</summary>
     public const string Choices = "arctic-embed-xs, all-MiniLM-L6-v2, use-lite, onnx:DIR, openai";
