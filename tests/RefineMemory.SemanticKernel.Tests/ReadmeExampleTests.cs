@@ -8,7 +8,7 @@ namespace RefineMemory.SemanticKernel.Tests;
 
 /// <summary>
 /// The README's first example, run as written: a Kernel with SK's OpenAI connector (pointed at the loopback server,
-/// which plays a tool-calling model and answers judge prompts from labels), the default embedder (all-MiniLM-L6-v2, shipped in a NuGet package)
+/// which plays a tool-calling model and answers judge prompts from labels), the default embedder (arctic-embed-xs, shipped in a NuGet package)
 /// and the RefineMemory plugin; the model calls memory search through automatic function calling.
 /// </summary>
 public sealed class ReadmeExampleTests : IDisposable
@@ -28,7 +28,7 @@ public sealed class ReadmeExampleTests : IDisposable
         // README snippet: begin
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatClient("gpt-4o-mini", endpoint, apiKey);                       // the agent's model, also the judge
-        builder.Services.AddRefineMemoryEmbedder();                                          // all-MiniLM-L6-v2, as `refine ingest`
+        builder.Services.AddRefineMemoryEmbedder();                                          // arctic-embed-xs, as `refine ingest`
         builder.AddRefineMemory(o => { o.DatabasePath = dbPath; o.Tools.DefaultCollection = "docs"; });
         Kernel kernel = builder.Build();
 
