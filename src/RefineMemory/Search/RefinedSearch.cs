@@ -102,7 +102,7 @@ public sealed class RefinedSearch
             Note = outcome?.Note,
             Candidates = before.EligibleCount,
             Passes = before.Passes + (rescore ? 1 : 0),
-            Judged = outcome is null ? [] : DescribeJudged(sample, outcome),
+            Judged = outcome is null ? [] : JudgedChunks.Describe(sample.Select(s => s.Candidate).ToArray(), i => sample[i].Rank, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
         };
@@ -191,26 +191,4 @@ public sealed class RefinedSearch
         col.TryGetRecord(id, out var record)
             ? record
             : throw new InvalidOperationException($"Collection '{col.Name}' indexes chunk '{id}' but holds no record of it.");
-
-    private static JudgedChunk[] DescribeJudged(List<(FeedbackCandidate Candidate, int Rank)> sample, FeedbackOutcome outcome)
-    {
-        var after = outcome.Refinement?.Judged.ToDictionary(j => j.Id, StringComparer.Ordinal);
-        var judged = new JudgedChunk[sample.Count];
-        for (int i = 0; i < sample.Count; i++)
-        {
-            var (candidate, rank) = sample[i];
-            var j = outcome.Judgments.Judgments[i];
-            float cosineBefore = TensorPrimitives.CosineSimilarity(candidate.Vector.Span, outcome.QueryVector);
-            JudgedDocument? refined = after is not null && after.TryGetValue(candidate.Id, out var d) ? d : null;
-            judged[i] = new JudgedChunk(
-                candidate.Id,
-                rank,
-                j.Score,
-                j.Failure is null ? null : $"{j.Failure.Kind}: {j.Failure.Message}",
-                refined?.CosineBefore ?? cosineBefore,
-                refined?.CosineAfter);
-        }
-
-        return judged;
-    }
 }
