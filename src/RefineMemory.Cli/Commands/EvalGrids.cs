@@ -67,7 +67,7 @@ internal static class EvalGrids
         var names = candidates.Select(c => c.Name).ToArray();
         var sb = Header("Step-rule grid", settings, commandLine, started.Elapsed);
         int chosen = Table(sb, "validation set | judge", names, cells.Select(c => ($"{c.Set} | {c.Judge}", c.Baseline, c.Maps)).ToList(),
-            eligible: i => candidates[i].Options.StepRule == StepSizeRule.DimensionScaled);
+            eligible: i => candidates[i].Options.StepRule == StepSizeRule.DimensionScaled, admissible: StepChoiceRule(cells.Select(c => c.Judge)));
         sb.Append(CultureInfo.InvariantCulture, $"\nChosen: **{names[chosen]}** ({ReportFormat.Step(candidates[chosen].Options)}).\n");
         return await WriteAsync(sb, outDir, "steps.md", console, ct);
     }
@@ -110,7 +110,7 @@ internal static class EvalGrids
             }
 
             sb.Append(CultureInfo.InvariantCulture, $"\n#### {judgeSpec}\n\n");
-            int chosen = Table(sb, "validation set", Temperatures.Select(t => "T=" + t.ToString(CultureInfo.InvariantCulture)).ToArray(), cells, requireAbovePaper: false);
+            int chosen = Table(sb, "validation set", Temperatures.Select(t => "T=" + t.ToString(CultureInfo.InvariantCulture)).ToArray(), cells);
             sb.Append(CultureInfo.InvariantCulture, $"\nChosen: **T = {Temperatures[chosen].ToString(CultureInfo.InvariantCulture)}**.\n");
         }
 
@@ -151,10 +151,21 @@ internal static class EvalGrids
         .Append(CultureInfo.InvariantCulture, $"Produced by `{commandLine}` on {DateTime.UtcNow:yyyy-MM-dd}.\n\n");
 
     /// <summary>
-    /// Writes the grid and returns the chosen column: the highest mean relative gain, among the columns never below
-    /// column 0 (the paper's step) when <paramref name="requireAbovePaper"/>; the earliest column on ties.
+    /// The step choice rule, per cell, from the issue's goals: with the gold judge never below the paper's step;
+    /// with any other judge (noisy or a model) a gain over the baseline.
     /// </summary>
-    private static int Table(StringBuilder sb, string head, string[] columns, List<(string Label, double Baseline, double[] Maps)> cells, bool requireAbovePaper = true, Func<int, bool>? eligible = null)
+    internal static List<Func<double, double, double, bool>> StepChoiceRule(IEnumerable<string> judges) =>
+        [.. judges.Select(j => j == "gold"
+            ? (Func<double, double, double, bool>)((map, paper, _) => map >= paper)
+            : (map, _, baseline) => map > baseline)];
+
+    /// <summary>
+    /// Writes the grid and returns the chosen column: the highest mean relative gain among the eligible columns
+    /// whose every cell passes its <paramref name="admissible"/> test (the cell's MAP, column 0's, the baseline;
+    /// null: every cell passes); the earliest column on ties; column 0 when none qualifies. The footer also says
+    /// where a column falls below column 0 (the paper's step), whatever the rule.
+    /// </summary>
+    internal static int Table(StringBuilder sb, string head, string[] columns, List<(string Label, double Baseline, double[] Maps)> cells, Func<int, bool>? eligible = null, IReadOnlyList<Func<double, double, double, bool>>? admissible = null)
     {
         sb.Append(CultureInfo.InvariantCulture, $"| {head} | baseline | {string.Join(" | ", columns)} |\n|{string.Concat(Enumerable.Repeat("---|", columns.Length + head.Split('|').Length + 1))}\n");
         foreach (var (label, baseline, maps) in cells)
@@ -163,12 +174,13 @@ internal static class EvalGrids
         }
 
         var mean = columns.Select((_, i) => cells.Average(c => c.Maps[i] / c.Baseline - 1)).ToArray();
-        var abovePaper = columns.Select((_, i) => !requireAbovePaper || cells.All(c => c.Maps[i] >= c.Maps[0])).ToArray();
-        sb.Append(CultureInfo.InvariantCulture, $"| mean relative gain |{string.Concat(Enumerable.Repeat(" |", head.Split('|').Length))} {string.Join(" | ", mean.Select((m, i) => EvalPipeline.Percent(m) + (abovePaper[i] ? "" : " (below paper somewhere)") + (eligible is null || eligible(i) ? "" : " (reference)")))} |\n");
+        var abovePaper = columns.Select((_, i) => cells.All(c => c.Maps[i] >= c.Maps[0])).ToArray();
+        var passes = columns.Select((_, i) => admissible is null || cells.Select((c, j) => admissible[j](c.Maps[i], c.Maps[0], c.Baseline)).All(ok => ok)).ToArray();
+        sb.Append(CultureInfo.InvariantCulture, $"| mean relative gain |{string.Concat(Enumerable.Repeat(" |", head.Split('|').Length))} {string.Join(" | ", mean.Select((m, i) => EvalPipeline.Percent(m) + (admissible is null || abovePaper[i] ? "" : " (below paper somewhere)") + (passes[i] ? "" : " (fails the rule)") + (eligible is null || eligible(i) ? "" : " (reference)")))} |\n");
         int best = -1;
         for (int i = 0; i < columns.Length; i++)
         {
-            if (abovePaper[i] && (eligible is null || eligible(i)) && (best < 0 || mean[i] > mean[best]))
+            if (passes[i] && (eligible is null || eligible(i)) && (best < 0 || mean[i] > mean[best]))
             {
                 best = i;
             }

@@ -263,6 +263,33 @@ public sealed class ExactVectorIndex
     }
 
     /// <summary>
+    /// The storage slot of each of <paramref name="ids"/> (-1 for an id not stored), from the index's own map,
+    /// provided the index has not changed since <paramref name="version"/>; false (and nothing written) if it has.
+    /// </summary>
+    internal bool TryFindSlots(long version, IReadOnlyList<string> ids, Span<int> slots)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (version != _version)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < ids.Count; i++)
+            {
+                slots[i] = _slotById.TryGetValue(ids[i], out int slot) ? slot : -1;
+            }
+
+            return true;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
     /// Scores every stored vector against <paramref name="query"/> and returns ids and cosines in storage
     /// order (a consistent snapshot). Used to rank a whole pool, e.g. for evaluation metrics.
     /// </summary>

@@ -19,6 +19,9 @@ internal sealed class IndexScan(ExactVectorIndex index, long version, float[] un
     /// <summary>The best rows, exact cosines, best first (ties by storage order).</summary>
     public SearchHit[] Top => top;
 
+    /// <summary>Storage slots of <paramref name="ids"/> (-1 where not stored); false when the index has changed since the pass.</summary>
+    public bool TryFindSlots(IReadOnlyList<string> ids, Span<int> slots) => index.TryFindSlots(version, ids, slots);
+
     /// <summary>Exact cosines of rows at <paramref name="slots"/>; false when the index has changed since the pass.</summary>
     public bool TryScoreExactly(ReadOnlySpan<int> slots, Span<float> exact) => index.TryScoreSlots(version, unitQuery, slots, exact);
 }

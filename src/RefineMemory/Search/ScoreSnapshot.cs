@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RefineMemory.Retrieve;
 
 namespace RefineMemory.Search;
@@ -68,36 +71,11 @@ internal sealed class ScoreSnapshot
 
         var before = new int[ids.Count];
         var undecided = new List<(int Id, int Slot)>();
-        float[] scores = Scores;
-        float[]? bounds = _scan.Bounds;
-        for (int i = 0; i < scores.Length; i++)
+        for (int k = 0; k < score.Length; k++)
         {
-            float t = scores[i];
-            if (float.IsNaN(t))
+            if (slot[k] >= 0)
             {
-                continue;
-            }
-
-            float b = bounds is null ? 0f : bounds[i];
-            for (int k = 0; k < score.Length; k++)
-            {
-                if (slot[k] < 0)
-                {
-                    continue;
-                }
-
-                if (b == 0f)
-                {
-                    before[k] += Above(t, i, score[k], slot[k]) ? 1 : 0;
-                }
-                else if (t - b > score[k])
-                {
-                    before[k]++;
-                }
-                else if (t + b >= score[k])
-                {
-                    undecided.Add((k, i));
-                }
+                before[k] = CountAbove(Scores, _scan.Bounds, score[k], k, undecided);
             }
         }
 
@@ -117,6 +95,47 @@ internal sealed class ScoreSnapshot
         return result;
     }
 
+    /// <summary>
+    /// Counts the chunks certainly above <paramref name="s"/> (approximate score minus bound above it; NaN, the
+    /// filtered-out chunks, never is) and lists those within their bound of it as undecided, eight chunks per
+    /// step. With exact scores the bound is 0 and only chunks tied with <paramref name="s"/> are undecided
+    /// (storage order breaks the tie in <see cref="Settle"/>).
+    /// </summary>
+    private static int CountAbove(float[] scores, float[]? bounds, float s, int id, List<(int Id, int Slot)> undecided)
+    {
+        int above = 0;
+        int i = 0;
+        var target = Vector256.Create(s);
+        for (; i + Vector256<float>.Count <= scores.Length; i += Vector256<float>.Count)
+        {
+            var t = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(scores), (nuint)i);
+            var b = bounds is null ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(bounds), (nuint)i);
+            var certain = Vector256.GreaterThan(t - b, target);
+            above += BitOperations.PopCount(certain.ExtractMostSignificantBits());
+            uint near = Vector256.AndNot(Vector256.GreaterThanOrEqual(t + b, target), certain).ExtractMostSignificantBits();
+            for (; near != 0; near &= near - 1)
+            {
+                undecided.Add((id, i + BitOperations.TrailingZeroCount(near)));
+            }
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            float t = scores[i];
+            float b = bounds is null ? 0f : bounds[i];
+            if (t - b > s)
+            {
+                above++;
+            }
+            else if (t + b >= s)
+            {
+                undecided.Add((id, i));
+            }
+        }
+
+        return above;
+    }
+
     private static bool Above(float t, int i, float s, int slot) => t > s || (t == s && i < slot);
 
     /// <summary>Scores the undecided chunks exactly (each once) and counts those ranked above.</summary>
@@ -129,7 +148,15 @@ internal sealed class ScoreSnapshot
 
         int[] rows = undecided.Select(u => u.Slot).Distinct().ToArray();
         var exact = new float[rows.Length];
-        if (!_scan.TryScoreExactly(rows, exact))
+        if (Exact)
+        {
+            // Only ties are undecided here, and the snapshot's scores are already the exact ones.
+            for (int r = 0; r < rows.Length; r++)
+            {
+                exact[r] = Scores[rows[r]];
+            }
+        }
+        else if (!_scan.TryScoreExactly(rows, exact))
         {
             return false;
         }
@@ -173,13 +200,26 @@ internal sealed class ScoreSnapshot
     }
 
     /// <summary>
-    /// Storage positions of <paramref name="ids"/> among eligible chunks (-1 where absent). Ids from the same index
-    /// are the same string instances, so a reference lookup usually finds them without hashing 100k strings;
-    /// anything not found that way is looked up by value.
+    /// Storage positions of <paramref name="ids"/> among eligible chunks (-1 where absent). While the index is
+    /// unchanged its own id map answers; otherwise the snapshot's ids are searched (ids from the same index are
+    /// the same string instances, so a reference lookup usually finds them; anything else is looked up by value).
     /// </summary>
     private int[] FindSlots(IReadOnlyList<string> ids)
     {
         var slot = new int[ids.Count];
+        if (_scan.TryFindSlots(ids, slot))
+        {
+            for (int k = 0; k < slot.Length; k++)
+            {
+                if (slot[k] >= Scores.Length || (slot[k] >= 0 && float.IsNaN(Scores[slot[k]])))
+                {
+                    slot[k] = -1;
+                }
+            }
+
+            return slot;
+        }
+
         Array.Fill(slot, -1);
         FindSlots(ids, slot, new Dictionary<string, int>(ids.Count, ReferenceEqualityComparer.Instance));
         if (slot.Contains(-1))
