@@ -10,7 +10,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "notebooks");
 
     // Each notebook runs once per test run; the tests below share its cells' results.
-    private static readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<CellRun>>>> Runs = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<Task<NotebookRun>>> Runs = new(StringComparer.Ordinal);
 
     public static TheoryData<string> Notebooks() => [.. Directory.GetFiles(Folder, "*.ipynb").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
@@ -18,7 +18,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [MemberData(nameof(Notebooks))]
     public async Task Every_cell_runs_in_order_without_a_failure(string notebook)
     {
-        var cells = await RunAsync(notebook);
+        var cells = (await RunAsync(notebook)).Cells;
 
         Assert.NotEmpty(cells);
         foreach (var cell in cells)
@@ -31,7 +31,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [Fact]
     public async Task The_step_by_step_notebook_draws_its_four_charts_and_refines()
     {
-        var cells = await RunAsync("refinement-step-by-step.ipynb");
+        var cells = (await RunAsync("refinement-step-by-step.ipynb")).Cells;
 
         var charts = cells.SelectMany(c => c.Outputs).Where(o => o.MimeType == "text/html" && o.Value.StartsWith("<svg", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, charts.Count); // loss curve, cosines, ranks, MAP
@@ -76,15 +76,22 @@ public sealed class NotebookTests(ITestOutputHelper output)
         Assert.Equal("#r \"/repo/lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;", resolved);
     }
 
-    private static Task<IReadOnlyList<CellRun>> RunAsync(string notebook)
+    private static Task<NotebookRun> RunAsync(string notebook)
     {
         RepoPaths.RequireShared("datasets/clinc150");
-        return Runs.GetOrAdd(notebook, n => new(async () =>
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-            return await NotebookRunner.RunAsync(Path.Combine(Folder, n), timeout.Token);
-        })).Value;
+        return Runs.GetOrAdd(notebook, n => new(() => RunOnceAsync(n))).Value;
     }
+
+    private static async Task<NotebookRun> RunOnceAsync(string notebook)
+    {
+        using var invocations = new KernelFunctionInvocations();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var cells = await NotebookRunner.RunAsync(Path.Combine(Folder, notebook), timeout.Token);
+        return new NotebookRun(cells, invocations.Names);
+    }
+
+    /// <summary>A notebook's cells and the Semantic Kernel functions invoked while it ran.</summary>
+    private sealed record NotebookRun(IReadOnlyList<CellRun> Cells, IReadOnlyList<string> KernelFunctions);
 
     private static string Notebook(params string[] cells) => System.Text.Json.JsonSerializer.Serialize(new
     {
