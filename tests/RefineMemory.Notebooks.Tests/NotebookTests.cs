@@ -30,7 +30,7 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
         Assert.NotEmpty(cells);
         foreach (var cell in cells)
         {
-            string shown = string.Join(" | ", cell.Outputs.Where(o => !o.Value.StartsWith("<svg", StringComparison.Ordinal)).Select(o => System.Text.RegularExpressions.Regex.Replace(o.Value, "<[^>]+>", " ")));
+            string shown = string.Join(" | ", cell.Outputs.Where(o => !o.Value.StartsWith("<svg", StringComparison.Ordinal)).Select(o => ShownText(o.Value)));
             output.WriteLine($"cell {cell.Index}: {(shown.Length > 400 ? shown[..400] : shown)}");
         }
     }
@@ -58,7 +58,7 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
         Assert.Contains(run.Cells.SelectMany(c => c.Outputs), o => o.Value.StartsWith(judge, StringComparison.Ordinal));
     }
 
-    // Sets REFINE_CHAT_* for the run: safe because this class's tests run one at a time and no other class runs notebooks.
+    // Sets REFINE_CHAT_* for its own run of the notebook: safe because this class's tests run one at a time and no other class runs notebooks.
     [Fact]
     public async Task The_semantic_kernel_notebook_judges_with_the_kernels_chat_model_through_SKs_OpenAI_connector_when_REFINE_CHAT_is_set()
     {
@@ -67,29 +67,15 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
         var intentsOfText = clinc.Utterances.ToLookup(u => u.Text, u => u.Intent, StringComparer.Ordinal);
         await using var server = await LoopbackOpenAIServer.StartAsync();
         server.Labels = (query, text) => intentOfDescription.TryGetValue(query, out string? intent) && intentsOfText.Contains(text) ? intentsOfText[text].Contains(intent) : null;
-        var variables = new Dictionary<string, string?>
+        NotebookRun run;
+        using (new ScopedEnvironment(new Dictionary<string, string?>
         {
             [ChatModelSettings.EndpointVariable] = server.BaseUri.ToString(),
             [ChatModelSettings.ModelVariable] = "loopback-model",
             [ChatModelSettings.ApiKeyVariable] = "test-key",
-        };
-        var saved = variables.Keys.ToDictionary(v => v, Environment.GetEnvironmentVariable);
-        NotebookRun run;
-        try
+        }))
         {
-            foreach (var (name, value) in variables)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-
             run = await RunOnceAsync(SemanticKernelNotebook);
-        }
-        finally
-        {
-            foreach (var (name, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
         }
 
         AssertShowsThePluginSearch(run);
