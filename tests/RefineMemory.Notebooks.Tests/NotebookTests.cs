@@ -124,10 +124,12 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
         Assert.Equal("#r \"/repo/lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;", resolved);
     }
 
-    /// <summary>What the Semantic Kernel notebook must show, whatever its judge: the plugin invoked through the kernel, its tool output, the diagnostics agreeing with it, three charts and MAP.</summary>
+    /// <summary>What the Semantic Kernel notebook must show, whatever its judge: the plugin invoked through the kernel, its tool output, the diagnostics agreeing with it, three charts, MAP, and SK's search plugin over a VectorData collection agreeing too.</summary>
     private static void AssertShowsThePluginSearch(NotebookRun run)
     {
-        Assert.Equal(["ingest", "search"], run.KernelFunctions); // through the kernel, not the pipeline or the tool's JSON writer called directly
+        File.WriteAllLines("/tmp/nbgen/shown.txt", run.Cells.SelectMany(c => c.Outputs).Select(o => o.MimeType + " :: " + ShownText(o.Value)));
+        // Through the kernel, not the pipeline or the tool's JSON writer called directly; then SK's search plugin over the VectorData collection.
+        Assert.Equal(["ingest", "search", "GetTextSearchResults"], run.KernelFunctions);
         var outputs = run.Cells.SelectMany(c => c.Outputs).ToList();
         string toolOutput = Assert.Single(outputs, o => o.MimeType == "text/plain" && o.Value.StartsWith("{\n  \"collection\": \"clinc\"", StringComparison.Ordinal)).Value;
         using (var json = JsonDocument.Parse(toolOutput))
@@ -141,6 +143,7 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
 
         var shown = outputs.Where(o => !o.Value.StartsWith("<svg", StringComparison.Ordinal)).Select(o => ShownText(o.Value)).ToList();
         Assert.Contains(shown, v => v.Contains("SameTop5AsTheFunctionResult True ", StringComparison.Ordinal));
+        Assert.Contains(shown, v => v.Contains("SameTop5AsThePlugin True ", StringComparison.Ordinal));
         var charts = outputs.Where(o => o.MimeType == "text/html" && o.Value.StartsWith("<svg", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, charts.Count); // cosines and ranks before/after, AP before/after
         Assert.All(charts.Take(2), c => Assert.Contains("<circle", c.Value, StringComparison.Ordinal));
