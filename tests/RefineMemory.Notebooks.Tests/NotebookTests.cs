@@ -127,7 +127,6 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
     /// <summary>What the Semantic Kernel notebook must show, whatever its judge: the plugin invoked through the kernel, its tool output, the diagnostics agreeing with it, three charts, MAP, and SK's search plugin over a VectorData collection agreeing too.</summary>
     private static void AssertShowsThePluginSearch(NotebookRun run)
     {
-        File.WriteAllLines("/tmp/nbgen/shown.txt", run.Cells.SelectMany(c => c.Outputs).Select(o => o.MimeType + " :: " + ShownText(o.Value)));
         // Through the kernel, not the pipeline or the tool's JSON writer called directly; then SK's search plugin over the VectorData collection.
         Assert.Equal(["ingest", "search", "GetTextSearchResults"], run.KernelFunctions);
         var outputs = run.Cells.SelectMany(c => c.Outputs).ToList();
