@@ -29,5 +29,5 @@ public class RefinementBenchmarks
     [Benchmark]
     public float[] Refine() => QueryRefiner.Refine(
         _query, _documents, _scores, null,
-        new RefinementOptions { Mode = ReFit ? RefinementMode.ReFit : RefinementMode.KlDivergence }).RefinedQuery;
+        new RefinementOptions { Mode = ReFit ? RefinementMode.ReFit : RefinementMode.KlDivergence }.UsePaperStep()).RefinedQuery;
 }

@@ -47,7 +47,7 @@ public sealed class StepSettingsTests
         {
             Refinement = main,
             BootstrapSamples = 100,
-            AlternativeRefinements = [("same", main.Clone()), ("paper", new RefinementOptions { LearningRate = 1e-4, Steps = 100 })],
+            AlternativeRefinements = [("same", main.Clone()), ("paper", new RefinementOptions().UsePaperStep())],
         };
         var result = await new EvaluationRunner(JudgeFor, options).RunAsync(slice, embeddings);
 
@@ -80,8 +80,8 @@ public sealed class StepSettingsTests
     [Fact]
     public void Step_settings_are_written_in_words()
     {
-        Assert.Equal("lr 0.0001, 100 steps", ReportFormat.Step(new RefinementOptions { LearningRate = 1e-4, Steps = 100 }));
-        Assert.Equal("lr 0.0001 x sqrt(1024/d), 300 steps", ReportFormat.Step(new RefinementOptions { StepRule = StepSizeRule.DimensionScaled, Steps = 300 }));
+        Assert.Equal("lr 0.0001, 100 steps", ReportFormat.Step(new RefinementOptions().UsePaperStep()));
+        Assert.Equal("lr 0.0001 x sqrt(1024/d), 300 steps", ReportFormat.Step(new RefinementOptions { StepRule = StepSizeRule.DimensionScaled, Steps = 300, MaxAngle = null }));
         Assert.Equal("lr 0.0001 x sqrt(1024/d), at most 1000 steps, angle budget 0.5 rad",
             ReportFormat.Step(new RefinementOptions { StepRule = StepSizeRule.DimensionScaled, Steps = 1000, MaxAngle = 0.5 }));
     }

@@ -74,9 +74,9 @@ internal sealed record EvalSettings
             // turn into unrefined queries. Queries left unrefined for any reason are still counted and reported.
             JudgeBudget = RefinementOptions.MaxJudgeBudget,
         };
-        if (!PaperStep)
+        if (PaperStep)
         {
-            refinement.UseValidatedStep();
+            refinement.UsePaperStep();
             refinement.LearningRate = LearningRate;
         }
 

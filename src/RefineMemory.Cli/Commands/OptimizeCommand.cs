@@ -54,12 +54,11 @@ internal static class OptimizeCommand
     internal static string Run(string json, string source, CancellationToken cancellationToken)
     {
         OptimizeCase c = OptimizeCase.Parse(json, source);
-        var options = new RefinementOptions
-        {
-            Steps = c.Steps,
-            LearningRate = c.LearningRate,
-            Mode = c.ReFit ? RefinementMode.ReFit : RefinementMode.KlDivergence,
-        };
+        // The paper's loop, step for step (the PyTorch parity fixtures): every given step runs, the rate as given.
+        var options = new RefinementOptions().UsePaperStep();
+        options.Steps = c.Steps;
+        options.LearningRate = c.LearningRate;
+        options.Mode = c.ReFit ? RefinementMode.ReFit : RefinementMode.KlDivergence;
         if (c.Temperature is double t)
         {
             options.Temperature = t;

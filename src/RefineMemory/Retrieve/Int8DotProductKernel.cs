@@ -8,8 +8,10 @@ namespace RefineMemory.Retrieve;
 /// <summary>
 /// Integer dot products of one 16-bit query against many contiguous 8-bit rows, exact in 32-bit integers
 /// (<see cref="QuantizedQuery"/> bounds the query so no sum can overflow). On AVX2 each 16 bytes of a row are
-/// sign-extended and multiplied pairwise with <c>vpmaddwd</c>, four rows sharing each query load; elsewhere a
-/// scalar loop gives the same integers.
+/// sign-extended and multiplied pairwise with <c>vpmaddwd</c> into four independent accumulators, one row at a
+/// time: a single sequential stream per worker keeps the hardware prefetcher ahead (interleaving four rows, as
+/// the float32 kernel does, measured 1.5x slower here for bytes, where the query load is not the bottleneck).
+/// Elsewhere a scalar loop gives the same integers.
 /// </summary>
 internal static class Int8DotProductKernel
 {
@@ -18,44 +20,48 @@ internal static class Int8DotProductKernel
     {
         int d = query.Length;
         int n = dots.Length;
-        int i = 0;
-        if (Avx2.IsSupported && d % Vector128<sbyte>.Count == 0)
+        if (rows.Length < n * d)
         {
-            for (; i + 4 <= n; i += 4)
-            {
-                Score4Avx2(rows.Slice(i * d, 4 * d), query, dots.Slice(i, 4));
-            }
+            throw new ArgumentException("Fewer bytes than rows times the dimension.", nameof(rows));
         }
 
-        for (; i < n; i++)
+        if (Avx2.IsSupported && d % Vector128<sbyte>.Count == 0)
+        {
+            ref short q = ref MemoryMarshal.GetReference(query);
+            ref sbyte row = ref MemoryMarshal.GetReference(rows);
+            for (int i = 0; i < n; i++, row = ref Unsafe.Add(ref row, d))
+            {
+                dots[i] = ScoreRowAvx2(ref row, ref q, d);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < n; i++)
         {
             dots[i] = ScoreRowScalar(rows.Slice(i * d, d), query);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Score4Avx2(ReadOnlySpan<sbyte> rows, ReadOnlySpan<short> query, Span<int> dots)
+    private static int ScoreRowAvx2(ref sbyte row, ref short q, int d)
     {
-        int d = query.Length;
-        ref short q = ref MemoryMarshal.GetReference(query);
-        ref sbyte r0 = ref MemoryMarshal.GetReference(rows);
-        ref sbyte r1 = ref Unsafe.Add(ref r0, d);
-        ref sbyte r2 = ref Unsafe.Add(ref r0, 2 * d);
-        ref sbyte r3 = ref Unsafe.Add(ref r0, 3 * d);
         Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        for (int k = 0; k < d; k += Vector128<sbyte>.Count)
+        int k = 0;
+        for (; k + 64 <= d; k += 64)
         {
-            var qv = Vector256.LoadUnsafe(ref q, (nuint)k);
-            a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r0, (nuint)k)), qv));
-            a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r1, (nuint)k)), qv));
-            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r2, (nuint)k)), qv));
-            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r3, (nuint)k)), qv));
+            a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)k)), Vector256.LoadUnsafe(ref q, (nuint)k));
+            a1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)k + 16)), Vector256.LoadUnsafe(ref q, (nuint)k + 16));
+            a2 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)k + 32)), Vector256.LoadUnsafe(ref q, (nuint)k + 32));
+            a3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)k + 48)), Vector256.LoadUnsafe(ref q, (nuint)k + 48));
         }
 
-        dots[0] = Vector256.Sum(a0);
-        dots[1] = Vector256.Sum(a1);
-        dots[2] = Vector256.Sum(a2);
-        dots[3] = Vector256.Sum(a3);
+        for (; k < d; k += 16)
+        {
+            a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)k)), Vector256.LoadUnsafe(ref q, (nuint)k));
+        }
+
+        return Vector256.Sum((a0 + a1) + (a2 + a3));
     }
 
     /// <summary>The reference: plain integer arithmetic, also used where AVX2 is missing or cannot tile the row.</summary>

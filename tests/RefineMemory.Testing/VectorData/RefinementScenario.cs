@@ -48,7 +48,7 @@ public sealed class RefinementScenario
     public GoldJudge Judge => new((_, id) => Relevant.Contains(id) ? 1f : 0f);
 
     /// <summary>Refinement strong enough to move an 8-dimensional query in 100 steps (the paper's 1e-4 barely moves it).</summary>
-    public static RefinementOptions Refinement() => new() { LearningRate = 0.05, FeedbackCount = 20, FeedbackFromTop = 20 };
+    public static RefinementOptions Refinement() => new() { LearningRate = 0.05, Steps = 100, MaxAngle = null, FeedbackCount = 20, FeedbackFromTop = 20 };
 
     private static float[] Direction(float e0, float e1, Random random, float noise)
     {

@@ -11,7 +11,7 @@ public sealed class QueryRefinerTests
     [Fact]
     public void Refinement_moves_the_query_towards_what_the_judge_prefers()
     {
-        var result = QueryRefiner.Refine(Query, Docs, Scores, ["a", "b", "c"], new RefinementOptions { LearningRate = 1e-2, Steps = 200 });
+        var result = QueryRefiner.Refine(Query, Docs, Scores, ["a", "b", "c"], new RefinementOptions { LearningRate = 1e-2, Steps = 200, MaxAngle = null });
         var b = result.Judged.Single(j => j.Id == "b");
         var a = result.Judged.Single(j => j.Id == "a");
         Assert.True(b.CosineAfter > b.CosineBefore);
@@ -22,10 +22,12 @@ public sealed class QueryRefinerTests
     }
 
     [Fact]
-    public void ReFit_mode_defaults_to_its_own_learning_rate()
+    public void ReFit_mode_defaults_to_its_own_learning_rate_scaled_like_the_kl_modes()
     {
+        var paper = QueryRefiner.Refine(Query, Docs, Scores, null, new RefinementOptions { Mode = RefinementMode.ReFit }.UsePaperStep());
+        Assert.Equal(5e-3, paper.LearningRate);
         var result = QueryRefiner.Refine(Query, Docs, Scores, null, new RefinementOptions { Mode = RefinementMode.ReFit, Steps = 3 });
-        Assert.Equal(5e-3, result.LearningRate);
+        Assert.Equal(5e-3 * Math.Sqrt(1024.0 / Query.Length), result.LearningRate, 12);
         Assert.Equal(["0", "1", "2"], result.Judged.Select(j => j.Id));
     }
 
@@ -51,7 +53,7 @@ public sealed class QueryRefinerTests
         float[] scores = Enumerable.Range(0, 20).Select(_ => (float)rng.NextDouble()).ToArray();
         long Allocated(int steps)
         {
-            var options = new RefinementOptions { Steps = steps };
+            var options = new RefinementOptions { Steps = steps, MaxAngle = null };
             QueryRefiner.Refine(query, docs, scores, null, options); // warm up the JIT
             long before = GC.GetAllocatedBytesForCurrentThread();
             QueryRefiner.Refine(query, docs, scores, null, options);

@@ -50,7 +50,7 @@ public sealed class StepRuleTests
         double AngleAfter(int d, StepSizeRule rule)
         {
             var (q, docs, scores) = Case(d);
-            var result = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { StepRule = rule, Steps = 100 });
+            var result = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { StepRule = rule, Steps = 100, MaxAngle = null });
             Assert.Equal(rule == StepSizeRule.Fixed ? 1e-4 : 1e-4 * Math.Sqrt(1024.0 / d), result.LearningRate, 12);
             return Angle(q, result.RefinedQuery);
         }
@@ -72,7 +72,7 @@ public sealed class StepRuleTests
         Assert.Equal("angle budget reached", result.StopReason);
         Assert.InRange(result.Loss.Count, 2, 999);
         Assert.True(Angle(q, result.RefinedQuery) >= budget - 1e-6);
-        var oneStepShort = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { LearningRate = 1e-3, Steps = result.Loss.Count - 1 });
+        var oneStepShort = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { LearningRate = 1e-3, Steps = result.Loss.Count - 1, MaxAngle = null });
         Assert.True(Angle(q, oneStepShort.RefinedQuery) < budget);
         Assert.Null(oneStepShort.StopReason);
     }
@@ -95,12 +95,17 @@ public sealed class StepRuleTests
     }
 
     [Fact]
-    public void The_validated_step_is_the_dimension_scaled_rate_with_an_angle_budget_and_the_defaults_stay_the_papers()
+    public void The_default_is_the_validated_step_and_the_papers_fixed_step_is_one_call_away()
     {
-        var paper = new RefinementOptions();
-        Assert.Equal((StepSizeRule.Fixed, 100, (double?)null, 1e-4), (paper.StepRule, paper.Steps, paper.MaxAngle, paper.LearningRateFor(384)));
-        var validated = new RefinementOptions { LearningRate = 5e-3 }.UseValidatedStep();
+        var defaults = new RefinementOptions();
+        Assert.Equal((StepSizeRule.DimensionScaled, 1000, (double?)0.45, (double?)null), (defaults.StepRule, defaults.Steps, defaults.MaxAngle, defaults.LearningRate));
+        var paper = new RefinementOptions { LossPlateauTolerance = 0.01 }.UsePaperStep();
+        Assert.Equal((StepSizeRule.Fixed, 100, (double?)null, (double?)null, 1e-4), (paper.StepRule, paper.Steps, paper.MaxAngle, paper.LossPlateauTolerance, paper.LearningRateFor(384)));
+        var validated = new RefinementOptions { LearningRate = 5e-3 }.UsePaperStep().UseValidatedStep();
         Assert.Equal((StepSizeRule.DimensionScaled, 1000, (double?)0.45, (double?)null), (validated.StepRule, validated.Steps, validated.MaxAngle, validated.LearningRate));
+
+        var (q0, docs0, scores0) = Case(384);
+        Assert.Equal(100, QueryRefiner.Refine(q0, docs0, scores0, null, paper).Loss.Count);
 
         var (q, docs, scores) = Case(384);
         var result = QueryRefiner.Refine(q, docs, scores, null, validated);
@@ -112,7 +117,7 @@ public sealed class StepRuleTests
     public void Without_stopping_rules_every_step_runs()
     {
         var (q, docs, scores) = Case(64);
-        var result = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { Steps = 37 });
+        var result = QueryRefiner.Refine(q, docs, scores, null, new RefinementOptions { Steps = 37, MaxAngle = null });
         Assert.Equal(37, result.Loss.Count);
         Assert.Null(result.StopReason);
     }

@@ -39,6 +39,8 @@ public sealed class TorchParityTests
         var fixture = RefinementFixture.Load(name);
         var options = new RefinementOptions
         {
+            StepRule = StepSizeRule.Fixed,
+            MaxAngle = null,
             Steps = fixture.Steps,
             LearningRate = fixture.LearningRate,
             Mode = fixture.ReFit ? RefinementMode.ReFit : RefinementMode.KlDivergence,

@@ -10,6 +10,8 @@ public sealed class Int8ScanTests
     [InlineData(384, 13)]
     [InlineData(512, 4)]
     [InlineData(4096, 5)]
+    [InlineData(80, 3)]
+    [InlineData(112, 6)]
     [InlineData(24, 7)]
     [InlineData(3, 2)]
     public void Kernel_equals_integer_arithmetic_including_the_extreme_codes(int d, int n)
