@@ -271,7 +271,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
     private async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
     {
-        var embeddings = await _embedder.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _embedder.GenerateAsync([text], EmbeddingPurposes.ForQueries(), cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != 1 || embeddings[0].Vector.Length == 0)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings (or an empty one) for one query.");

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
+using RefineMemory.Embed;
 using RefineMemory.Judge;
 using RefineMemory.Refine;
 
@@ -62,23 +64,27 @@ public sealed class RefinementScenario
     }
 }
 
-/// <summary>An embedder that looks texts up in a table (unknown text is an error), and counts what it embedded.</summary>
+/// <summary>An embedder that looks texts up in a table (unknown text is an error), and records what it embedded, as what.</summary>
 public sealed class TableEmbedder : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly IReadOnlyDictionary<string, float[]> _vectors;
-    private int _embedded;
+    private readonly ConcurrentQueue<(string Text, EmbeddingPurpose Purpose)> _embeddings = new();
 
     public TableEmbedder(IReadOnlyDictionary<string, float[]> vectors) => _vectors = vectors;
 
-    public int Embedded => Volatile.Read(ref _embedded);
+    public int Embedded => _embeddings.Count;
+
+    /// <summary>Every text embedded, in order, with the purpose its call asked for.</summary>
+    public IReadOnlyList<(string Text, EmbeddingPurpose Purpose)> Embeddings => [.. _embeddings];
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var purpose = EmbeddingPurposes.Of(options);
         var result = new GeneratedEmbeddings<Embedding<float>>();
         foreach (string text in values)
         {
-            Interlocked.Increment(ref _embedded);
+            _embeddings.Enqueue((text, purpose));
             result.Add(new Embedding<float>(_vectors.TryGetValue(text, out var v) ? v.ToArray() : throw new InvalidOperationException($"TableEmbedder has no vector for '{text}'.")));
         }
 

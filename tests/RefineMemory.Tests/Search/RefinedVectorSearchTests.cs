@@ -1,5 +1,6 @@
 using Microsoft.Extensions.VectorData;
 using RefineMemory.Connectors.InMemory;
+using RefineMemory.Embed;
 using RefineMemory.Judge;
 using RefineMemory.Refine;
 using RefineMemory.Search;
@@ -100,6 +101,18 @@ public sealed class RefinedVectorSearchTests
         Assert.Contains("refused IncludeVectors", result.Diagnostics.ReembeddedReason, StringComparison.Ordinal);
         Assert.Equal(1 + 20 + 1, _scenario.Embedder.Embedded);
         Assert.Equal(withVectors.Hits.Select(h => h.Record.Id), result.Hits.Select(h => h.Record.Id));
+    }
+
+    [Fact]
+    public async Task The_query_is_embedded_as_a_query_and_re_embedded_texts_as_documents()
+    {
+        // Asymmetric models (arctic-embed-xs) put a prefix before queries only: a query embedded as a document misses it.
+        await Decorate(new ThirdPartyCollection(_scenario.Passages, refuseVectors: true)).SearchAsync(RefinementScenario.Query, 10);
+
+        var embedded = _scenario.Embedder.Embeddings;
+        Assert.Equal((RefinementScenario.Query, EmbeddingPurpose.Query), embedded[0]);
+        Assert.Equal(20, embedded.Count(e => e.Text != RefinementScenario.Query));
+        Assert.All(embedded, e => Assert.Equal(e.Text == RefinementScenario.Query ? EmbeddingPurpose.Query : EmbeddingPurpose.Document, e.Purpose));
     }
 
     [Fact]
