@@ -67,11 +67,12 @@ def main():
         print(f"| memory-read limit (parallel sum over the same bytes, all cores) | | {lf} GB/s (1.54 GB) | {lq} GB/s (388 MB) | |")
         if f and q and lf and lq:
             print(f"| scan time / time to read its bytes at that limit | | {lf / float(f['GB/s']):.2f}x | {lq / float(q['GB/s']):.2f}x | |")
-    for quant in ("None", "Int8"):
-        r = find(pipeline, Method="RefinedSearchInstantJudge", Quantization=quant)
-        p = find(pipeline, Method="PlainSearch", Quantization=quant)
-        if r:
-            print(f"| refined search minus the judge, 100k x 512 ({'8-bit' if quant == 'Int8' else 'float32'} scan; plain search {ms(p['ms']) if p else '-'}) | | | {ms(r['ms'])} | |")
+    for data in ("clustered", "uniform"):
+        for quant in ("None", "Int8"):
+            r = find(pipeline, Method="RefinedSearchInstantJudge", Quantization=quant, Data=data)
+            p = find(pipeline, Method="PlainSearch", Quantization=quant, Data=data)
+            if r:
+                print(f"| refined search minus the judge, 100k x 384, {data} vectors ({'8-bit' if quant == 'Int8' else 'float32'} scan; plain search {ms(p['ms']) if p else '-'}) | | | {ms(r['ms'])} | |")
     for d in ("384", "1024", "4096"):
         cells = []
         for mode, refit in (("KL", "False"), ("ReFIT", "True")):
