@@ -113,26 +113,20 @@ public sealed class RefinementOptions
     /// Switches to the step chosen on validation splits (the default; docs/evaluation.md): rate 1e-4 x sqrt(1024/d),
     /// at most 1,000 steps, stopping once the query has turned <see cref="ValidatedMaxAngle"/> radians.
     /// </summary>
-    public RefinementOptions UseValidatedStep()
-    {
-        LearningRate = null;
-        StepRule = StepSizeRule.DimensionScaled;
-        Steps = ValidatedSteps;
-        MaxAngle = ValidatedMaxAngle;
-        LossPlateauTolerance = null;
-        return this;
-    }
+    public RefinementOptions UseValidatedStep() => UseStep(StepSizeRule.DimensionScaled, ValidatedSteps, ValidatedMaxAngle);
 
     /// <summary>
     /// Switches to the paper's fixed step: the mode's rate as given (1e-4 for KL, 5e-3 for ReFIT) whatever the
     /// dimension, exactly <see cref="PaperSteps"/> steps, no angle budget, no early stopping.
     /// </summary>
-    public RefinementOptions UsePaperStep()
+    public RefinementOptions UsePaperStep() => UseStep(StepSizeRule.Fixed, PaperSteps, maxAngle: null);
+
+    private RefinementOptions UseStep(StepSizeRule rule, int steps, double? maxAngle)
     {
         LearningRate = null;
-        StepRule = StepSizeRule.Fixed;
-        Steps = PaperSteps;
-        MaxAngle = null;
+        StepRule = rule;
+        Steps = steps;
+        MaxAngle = maxAngle;
         LossPlateauTolerance = null;
         return this;
     }
