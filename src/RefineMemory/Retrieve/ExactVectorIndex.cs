@@ -212,7 +212,8 @@ public sealed class ExactVectorIndex
             int n = _count;
             var ids = new string[n];
             Array.Copy(_ids, ids, n);
-            var scores = new float[n];
+            // Every row's score and bound is written below, so neither array needs zeroing first.
+            var scores = GC.AllocateUninitializedArray<float>(n);
             if (n == 0)
             {
                 return new IndexScan(this, _version, unitQuery, ids, scores, null, []);
@@ -222,7 +223,7 @@ public sealed class ExactVectorIndex
             float[]? bounds = null;
             if (quantized is not null)
             {
-                bounds = new float[n];
+                bounds = GC.AllocateUninitializedArray<float>(n);
                 TensorPrimitives.Multiply(_codeScales.AsSpan(0, n), quantized.ErrorPerRowScale, bounds);
                 TensorPrimitives.Add(bounds, quantized.ErrorFloor, bounds);
             }
