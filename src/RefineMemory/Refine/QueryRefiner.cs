@@ -13,7 +13,7 @@ public static class QueryRefiner
     /// <param name="documents">The judged documents' embeddings, row-major: <c>scores.Length</c> rows of <c>query.Length</c>.</param>
     /// <param name="scores">The judge's score for each document (any real numbers; usually in [0, 1]).</param>
     /// <param name="ids">Ids of the documents for the result; <c>null</c> numbers them "0", "1", ...</param>
-    /// <param name="options">Settings; <c>null</c> for the paper's defaults.</param>
+    /// <param name="options">Settings; <c>null</c> for the defaults (the validated step; <see cref="RefinementOptions.UsePaperStep"/> for the paper's).</param>
     /// <param name="cancellationToken">Checked between steps.</param>
     /// <exception cref="DimensionMismatchException">The document matrix does not match the query dimension and score count.</exception>
     /// <exception cref="ArgumentException">Empty input, a zero vector, or a NaN/infinite value.</exception>
