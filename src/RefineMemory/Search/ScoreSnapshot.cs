@@ -148,15 +148,7 @@ internal sealed class ScoreSnapshot
 
         int[] rows = undecided.Select(u => u.Slot).Distinct().ToArray();
         var exact = new float[rows.Length];
-        if (Exact)
-        {
-            // Only ties are undecided here, and the snapshot's scores are already the exact ones.
-            for (int r = 0; r < rows.Length; r++)
-            {
-                exact[r] = Scores[rows[r]];
-            }
-        }
-        else if (!_scan.TryScoreExactly(rows, exact))
+        if (!TryScoreExactly(rows, exact))
         {
             return false;
         }
@@ -175,18 +167,30 @@ internal sealed class ScoreSnapshot
         return true;
     }
 
+    /// <summary>
+    /// Exact cosines of the chunks at <paramref name="rows"/>: the snapshot's own scores when the pass was exact
+    /// (with exact scores only ties are ever undecided), else scored anew; false when the index has changed since.
+    /// </summary>
+    private bool TryScoreExactly(int[] rows, float[] exact)
+    {
+        if (!Exact)
+        {
+            return _scan.TryScoreExactly(rows, exact);
+        }
+
+        for (int r = 0; r < rows.Length; r++)
+        {
+            exact[r] = Scores[rows[r]];
+        }
+
+        return true;
+    }
+
     private bool ExactScores(int[] slot, float[] score)
     {
         int[] found = slot.Where(s => s >= 0).ToArray();
         var exact = new float[found.Length];
-        if (Exact)
-        {
-            for (int f = 0; f < found.Length; f++)
-            {
-                exact[f] = Scores[found[f]];
-            }
-        }
-        else if (!_scan.TryScoreExactly(found, exact))
+        if (!TryScoreExactly(found, exact))
         {
             return false;
         }
