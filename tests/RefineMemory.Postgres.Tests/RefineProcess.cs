@@ -6,15 +6,7 @@ namespace RefineMemory.Postgres.Tests;
 /// <summary>The built <c>refine</c> CLI as a child process, with the model endpoints pointed at a loopback server.</summary>
 internal static class RefineProcess
 {
-    private static string DllPath
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            string path = Path.Combine(RepoPaths.Root, "src", "RefineMemory.Cli", "bin", configuration, "net10.0", "refine.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"The CLI is not built at '{path}' (the test project builds it through its ProjectReference).", path);
-        }
-    }
+    private static string DllPath => BuiltProgram.DllPath(Path.Combine("src", "RefineMemory.Cli"), "refine");
 
     public static Process Start(Uri loopback, params string[] arguments)
     {

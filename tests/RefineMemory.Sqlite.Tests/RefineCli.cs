@@ -6,15 +6,7 @@ namespace RefineMemory.Sqlite.Tests;
 /// <summary>Where the built <c>refine</c> CLI is, and the environment that points it at a loopback model server.</summary>
 internal static class RefineCli
 {
-    public static string DllPath
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            string path = Path.Combine(RepoPaths.Root, "src", "RefineMemory.Cli", "bin", configuration, "net10.0", "refine.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"The CLI is not built at '{path}' (the test project builds it through its ProjectReference).", path);
-        }
-    }
+    public static string DllPath => BuiltProgram.DllPath(Path.Combine("src", "RefineMemory.Cli"), "refine");
 
     public static Dictionary<string, string?> LoopbackEnvironment(Uri baseUri) => new()
     {
