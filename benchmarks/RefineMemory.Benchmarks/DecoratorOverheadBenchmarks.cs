@@ -101,12 +101,11 @@ public class DecoratorOverheadBenchmarks
 
         public int Count => Index.Count;
 
-        public bool TryGetRecord(string id, out MemoryRecord record)
-        {
-            bool found = _chunks.TryGetValue(id, out var c);
-            record = found ? new MemoryRecord(id, id, 0, c!.Text, "bench", NoTags) : null!;
-            return found;
-        }
+        public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The benchmark store only searches.");
+
+        public Microsoft.Extensions.VectorData.IVectorSearchable<MemoryRecord> Chunks => field ??= new Search.ExactMemoryChunks(Name, Index,
+            id => _chunks.TryGetValue(id, out var c) ? new MemoryRecord(id, id, 0, c.Text, "bench", NoTags) : null);
 
         public Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult<IMemoryCollection>(this);
 

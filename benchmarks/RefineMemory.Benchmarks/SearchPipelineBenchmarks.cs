@@ -148,7 +148,10 @@ public class SearchPipelineBenchmarks
 
         public int Count => Index.Count;
 
-        public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
+        public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The benchmark store only searches.");
+
+        public Microsoft.Extensions.VectorData.IVectorSearchable<MemoryRecord> Chunks => field ??= new Search.ExactMemoryChunks(Name, Index, id => _records.GetValueOrDefault(id));
 
         public Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult<IMemoryCollection>(this);
 

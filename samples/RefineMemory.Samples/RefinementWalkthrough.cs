@@ -19,7 +19,7 @@ public static class RefinementWalkthrough
         var col = await search.Store.GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
         var result = await search.SearchAsync(collection, query, new SearchOptions { Top = col.Count }, cancellationToken).ConfigureAwait(false);
         var labels = result.Hits.Select(h => h.Metadata.TryGetValue("intent", out var i) && i == intent ? 1f : 0f).ToArray();
-        double apBefore = RankingMetrics.AveragePrecision(result.Hits.Select(h => h.ScoreBefore).ToArray(), labels);
+        double apBefore = RankingMetrics.AveragePrecision(result.Hits.Select(h => h.ScoreBefore ?? float.NaN).ToArray(), labels);
         double apAfter = RankingMetrics.AveragePrecision(result.Hits.Select(h => h.Score).ToArray(), labels);
         return new WalkthroughResult(intent, query, result, apBefore, apAfter);
     }
@@ -60,8 +60,8 @@ public sealed record WalkthroughResult(string Intent, string Query, RefinedSearc
 
     /// <summary>Rank before (x) and after (y) of every chunk of the query's intent in the top <paramref name="depth"/> either way; below the diagonal = moved up.</summary>
     public string RankChart(int depth = 100) => SvgChart.Scatter(
-        Search.Hits.Where(h => h.Metadata.TryGetValue("intent", out var i) && i == Intent && (h.Rank <= depth || h.RankBefore <= depth))
-            .Select(h => ((double)h.RankBefore, (double)h.Rank, h.Rank < h.RankBefore)).ToArray(),
+        Search.Hits.Where(h => h.RankBefore is { } before && h.Metadata.TryGetValue("intent", out var i) && i == Intent && (h.Rank <= depth || before <= depth))
+            .Select(h => ((double)h.RankBefore!.Value, (double)h.Rank, h.Rank < h.RankBefore)).ToArray(),
         "rank before refinement", "rank after refinement");
 
     /// <summary>Each judged chunk's cosine before (x) and after (y) refinement; relevant ones (score ≥ 0.5) in green.</summary>

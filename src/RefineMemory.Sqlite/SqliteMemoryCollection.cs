@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.VectorData;
 using RefineMemory.Memory;
 using RefineMemory.Retrieve;
+using RefineMemory.Search;
 
 namespace RefineMemory.Sqlite;
 
@@ -22,7 +24,10 @@ internal sealed class SqliteMemoryCollection : IMemoryCollection
         EmbeddingModel = embeddingModel;
         Generation = generation;
         Index = new ExactVectorIndex(dimension, indexOptions);
+        Chunks = new ExactMemoryChunks(name, Index, id => _records.TryGetValue(id, out var r) ? r : null);
     }
+
+    public IVectorSearchable<MemoryRecord> Chunks { get; }
 
     public string Name { get; }
 
@@ -43,6 +48,9 @@ internal sealed class SqliteMemoryCollection : IMemoryCollection
     public long Generation { get; set; }
 
     public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
+
+    public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_records.TryGetValue(id, out var r) ? (includeEmbedding ? r with { Embedding = Index.GetVector(id) } : r) : null);
 
     public void Add(MemoryRecord record, ReadOnlySpan<float> vector)
     {

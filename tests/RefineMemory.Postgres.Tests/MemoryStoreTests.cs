@@ -98,7 +98,7 @@ public sealed class MemoryStoreTests(PostgresServer server) : IAsyncLifetime
         using var reopened = Open(embedder);
         var loaded = await reopened.GetCollectionAsync(collection);
         Assert.Equal(100, loaded.Count);
-        Assert.True(loaded.TryGetRecord("d7#0", out var record));
+        var record = Assert.IsType<MemoryRecord>(await loaded.GetAsync("d7#0"));
         Assert.Equal(("a rewritten note about refunds", "file2.txt"), (record.Text, record.Source));
         Assert.Contains(collection, await reopened.ListCollectionsAsync());
         var missing = await Assert.ThrowsAsync<CollectionNotFoundException>(() => reopened.GetCollectionAsync("nope"));

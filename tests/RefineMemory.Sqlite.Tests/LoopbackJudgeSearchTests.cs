@@ -57,7 +57,7 @@ public sealed class LoopbackJudgeSearchTests : IClassFixture<ClincFixture>
         Assert.True(d.Judge!.Calls >= 20);
         Assert.True(d.Loss[^1] < d.Loss[0]);
         Assert.Equal(Enumerable.Range(1, 10), result.Hits.Select(h => h.Rank));
-        Assert.All(result.Hits, h => Assert.InRange(h.RankBefore, 1, 1000));
+        Assert.All(result.Hits, h => Assert.InRange(h.RankBefore!.Value, 1, 1000));
     }
 
     [Fact]

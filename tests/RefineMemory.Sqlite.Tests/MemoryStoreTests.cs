@@ -26,11 +26,11 @@ public sealed class MemoryStoreTests
         Assert.Equal(2, collection.Count);
         Assert.Equal(256, collection.Dimension);
         Assert.Equal("Find notes.", collection.Instruction);
-        Assert.True(collection.TryGetRecord("a#0", out var record));
+        var record = Assert.IsType<MemoryRecord>(await collection.GetAsync("a#0", includeEmbedding: true));
         Assert.Equal(("a", "the cat sat on the mat", "src/a.txt", "pets"), (record.DocumentId, record.Text, record.Source, record.Metadata["topic"]));
         float[] expected = embedder.Embed("the cat sat on the mat");
         float norm = MathF.Sqrt(expected.Sum(x => x * x));
-        float[] stored = collection.Index.GetVector("a#0");
+        float[] stored = record.Embedding.ToArray();
         for (int i = 0; i < expected.Length; i++)
         {
             Assert.Equal(expected[i] / norm, stored[i], 5);
@@ -57,7 +57,7 @@ public sealed class MemoryStoreTests
         var edited = await store.IngestAsync("c", [Doc("d", para1 + "\n\nSecond paragraph is about birds now.")], chunking);
         Assert.Equal((0, 1, 1, 1), (edited.Added, edited.Updated, edited.EmbeddedChunks, edited.ReusedChunks));
         var collection = await store.GetCollectionAsync("c");
-        Assert.True(collection.TryGetRecord("d#1", out var changed));
+        var changed = Assert.IsType<MemoryRecord>(await collection.GetAsync("d#1"));
         Assert.Contains("birds", changed.Text, StringComparison.Ordinal);
         Assert.Equal(3, collection.Count);
     }
@@ -106,7 +106,7 @@ public sealed class MemoryStoreTests
         Assert.Equal((256, 128), (ex.Expected, ex.Actual));
         Assert.Contains("'c'", ex.Message, StringComparison.Ordinal);
         var collection = await other.GetCollectionAsync("c");
-        Assert.False(collection.TryGetRecord("b#0", out _));
+        Assert.Null(await collection.GetAsync("b#0"));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class MemoryStoreTests
         Assert.Equal(6, collection.Count); // batches 0 and 1 (3 documents each) committed; batch 2 rolled back whole
         for (int i = 0; i < 10; i++)
         {
-            Assert.Equal(i < 6, collection.TryGetRecord($"doc{i}#0", out _));
+            Assert.Equal(i < 6, await collection.GetAsync($"doc{i}#0") is not null);
         }
 
         Assert.Equal(0L, await ScalarAsync(db.Path, "SELECT COUNT(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.collection = c.collection AND d.id = c.document_id)"));
@@ -162,8 +162,11 @@ public sealed class MemoryStoreTests
             int count = collection.Count;
             Assert.True(count >= lastCount, $"count went from {lastCount} to {count}");
             Assert.Equal(1, count % 10); // whole batches only (10 documents each, plus the seed)
-            var hits = collection.Index.Search(query, 5);
-            Assert.All(hits, h => Assert.True(collection.TryGetRecord(h.Id, out _)));
+            var hits = await collection.Chunks.SearchAsync(query, 5).ToListAsync();
+            foreach (var h in hits)
+            {
+                Assert.NotNull(await collection.GetAsync(h.Record.Id));
+            }
             lastCount = count;
         }
 

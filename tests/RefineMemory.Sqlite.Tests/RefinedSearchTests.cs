@@ -52,7 +52,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         foreach (var hit in result.Hits)
         {
             Assert.Equal(plainRank[hit.Id].Rank, hit.RankBefore);
-            Assert.Equal(plainRank[hit.Id].Score, hit.ScoreBefore, 5);
+            Assert.Equal(plainRank[hit.Id].Score, hit.ScoreBefore!.Value, 5);
             Assert.Equal("clinc150/train", hit.Source);
             Assert.Equal(hit.DocumentId + "#0", hit.Id);
             Assert.True(hit.Metadata.ContainsKey("intent"));
@@ -114,7 +114,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         Assert.Equal(10, result.Diagnostics.Judged.Count);
         Assert.All(result.Hits, h => Assert.Equal(intent, h.Metadata["intent"]));
         Assert.All(result.Diagnostics.Judged, j => Assert.Equal(1f, j.Score)); // every candidate has the intent
-        Assert.All(result.Hits, h => Assert.InRange(h.RankBefore, 1, 100));
+        Assert.All(result.Hits, h => Assert.InRange(h.RankBefore!.Value, 1, 100));
     }
 
     [Fact]

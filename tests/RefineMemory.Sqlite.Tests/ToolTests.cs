@@ -92,7 +92,7 @@ public sealed class ToolTests : IClassFixture<ClincFixture>
         Assert.Contains("documents[0]", badDoc.Message, StringComparison.Ordinal);
 
         var collection = await store.GetCollectionAsync("notes");
-        Assert.True(collection.TryGetRecord("n1#0", out var r));
+        var r = Assert.IsType<MemoryRecord>(await collection.GetAsync("n1#0"));
         Assert.Equal(("atlas.md", "en"), (r.Source, r.Metadata["lang"]));
     }
 

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.VectorData;
 using RefineMemory.Memory;
 using RefineMemory.Retrieve;
+using RefineMemory.Search;
 
 namespace RefineMemory.Postgres;
 
@@ -24,9 +26,14 @@ internal sealed class PostgresMemoryCollection(string name, int dimension, strin
 
     public ExactVectorIndex Index { get; } = new(dimension, indexOptions);
 
+    public IVectorSearchable<MemoryRecord> Chunks => field ??= new ExactMemoryChunks(Name, Index, id => _records.TryGetValue(id, out var r) ? r : null);
+
     public int Count => Index.Count;
 
     public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
+
+    public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_records.TryGetValue(id, out var r) ? (includeEmbedding ? r with { Embedding = Index.GetVector(id) } : r) : null);
 
     public void Add(MemoryRecord record, ReadOnlySpan<float> vector)
     {

@@ -78,7 +78,15 @@ public sealed class RefinedSearchFunction : AIFunction
             {
                 w.WriteStartObject();
                 w.WriteNumber("rank", hit.Rank);
-                w.WriteNumber("rank_before", hit.RankBefore);
+                if (hit.RankBefore is { } rankBefore)
+                {
+                    w.WriteNumber("rank_before", rankBefore);
+                }
+                else
+                {
+                    w.WriteNull("rank_before"); // below the first search's depth in a store searched in the server
+                }
+
                 w.WriteString("id", hit.Id);
                 w.WriteString("document", hit.DocumentId);
                 if (hit.Source is not null)

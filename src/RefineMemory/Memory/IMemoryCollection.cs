@@ -1,8 +1,8 @@
-using RefineMemory.Retrieve;
+using Microsoft.Extensions.VectorData;
 
 namespace RefineMemory.Memory;
 
-/// <summary>An open collection: its settings, its chunks, and the in-memory index over their embeddings.</summary>
+/// <summary>An open collection: its settings and its chunks, searchable by vector.</summary>
 public interface IMemoryCollection
 {
     string Name { get; }
@@ -22,12 +22,16 @@ public interface IMemoryCollection
     /// </summary>
     string? EmbeddingModel => null;
 
-    /// <summary>The exact index over the chunk embeddings, keyed by chunk id.</summary>
-    ExactVectorIndex Index { get; }
-
-    /// <summary>The number of chunks.</summary>
+    /// <summary>The number of chunks when the collection was opened.</summary>
     int Count { get; }
 
-    /// <summary>Looks a chunk up by id.</summary>
-    bool TryGetRecord(string id, out MemoryRecord record);
+    /// <summary>Reads one chunk by its id (<c>{DocumentId}#{Ordinal}</c>), with its embedding when asked; <c>null</c> when there is none.</summary>
+    Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The chunks as a VectorData searchable: searched by a float vector (cosine, higher first), filtered by
+    /// <see cref="MemoryRecord.HasTag"/> conditions, returning <see cref="MemoryRecord.Embedding"/> when vectors are included.
+    /// The refined search runs on it (<see cref="Search.RefinedVectorSearch{TRecord}"/>).
+    /// </summary>
+    IVectorSearchable<MemoryRecord> Chunks { get; }
 }

@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using Microsoft.Extensions.VectorData;
+
 namespace RefineMemory.Memory;
 
 /// <summary>
@@ -10,4 +13,40 @@ public sealed record MemoryRecord(
     int Ordinal,
     string Text,
     string? Source,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The chunk's stored embedding, when the search was asked to include vectors; otherwise empty.</summary>
+    public ReadOnlyMemory<float> Embedding { get; init; }
+
+    /// <summary>Whether the chunk's metadata holds <paramref name="key"/> with exactly <paramref name="value"/> (ordinal).</summary>
+    /// <remarks>The memory's one filter: every memory collection translates calls to it (in process, or to SQL).</remarks>
+    public bool HasTag(string key, string value) =>
+        Metadata.TryGetValue(key, out string? actual) && string.Equals(actual, value, StringComparison.Ordinal);
+
+    /// <summary>The filter that passes chunks holding every one of <paramref name="tags"/>, or <c>null</c> for none.</summary>
+    public static Expression<Func<MemoryRecord, bool>>? TagFilter(IReadOnlyDictionary<string, string>? tags)
+    {
+        if (tags is null || tags.Count == 0)
+        {
+            return null;
+        }
+
+        var record = Expression.Parameter(typeof(MemoryRecord), "r");
+        var hasTag = typeof(MemoryRecord).GetMethod(nameof(HasTag))!;
+        Expression body = tags
+            .Select(t => (Expression)Expression.Call(record, hasTag, Expression.Constant(t.Key), Expression.Constant(t.Value)))
+            .Aggregate(Expression.AndAlso);
+        return Expression.Lambda<Func<MemoryRecord, bool>>(body, record);
+    }
+
+    /// <summary>The VectorData definition the pipeline reads a chunk by: key, text and embedding.</summary>
+    public static VectorStoreCollectionDefinition Definition(int dimension) => new()
+    {
+        Properties =
+        [
+            new VectorStoreKeyProperty(nameof(Id), typeof(string)),
+            new VectorStoreDataProperty(nameof(Text), typeof(string)),
+            new VectorStoreVectorProperty(nameof(Embedding), typeof(ReadOnlyMemory<float>), dimension) { DistanceFunction = DistanceFunction.CosineSimilarity },
+        ],
+    };
+}

@@ -70,7 +70,9 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
         var total = Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
-        var queryVector = await EmbedQueryAsync(QueryInstruction.Format(query, instruction, Options.InstructionTemplate), cancellationToken).ConfigureAwait(false);
+        var queryVector = request?.QueryVector is { IsEmpty: false } given
+            ? given.ToArray()
+            : await EmbedQueryAsync(QueryInstruction.Format(query, instruction, Options.InstructionTemplate), cancellationToken).ConfigureAwait(false);
         var embedTime = stage.Elapsed;
 
         stage.Restart();
@@ -85,12 +87,14 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
                 TotalTime = total.Elapsed,
                 SkippedReason = "refinement was turned off for this search",
                 Candidates = plain.Count,
+                Passes = 1,
             });
         }
 
-        var (first, reembedReason) = await FirstSearchAsync(queryVector, FirstDepth(user.Skip + top, refinement), user, cancellationToken).ConfigureAwait(false);
+        var firstSearch = await FirstSearchAsync(queryVector, FirstDepth(user.Skip + top, refinement), user, cancellationToken).ConfigureAwait(false);
+        var first = firstSearch.Results;
         int[] positions = first.Count == 0 ? [] : FeedbackSampler.Select(first.Count, refinement.FeedbackCount, refinement.FeedbackFromTop, refinement.Seed);
-        (var sample, reembedReason) = await SampleAsync(first, positions, reembedReason, cancellationToken).ConfigureAwait(false);
+        var (sample, reembedReason) = await SampleAsync(first, positions, firstSearch.ReembedReason, cancellationToken).ConfigureAwait(false);
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = sample.Length == 0 ? null
@@ -98,10 +102,11 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
         stage.Restart();
         RefinedVectorSearchHit<TRecord>[] hits;
-        if (outcome is { Refined: true })
+        bool rescored = outcome is { Refined: true };
+        if (rescored)
         {
-            var after = await SearchStoreAsync(outcome.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
-            hits = Rerank(first, after, user.Skip);
+            var after = await SearchStoreAsync(outcome!.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
+            hits = Rerank(firstSearch, after, user.Skip);
         }
         else if (user.ScoreThreshold is null)
         {
@@ -112,7 +117,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         {
             // Only the store knows which way its scores run (similarity or distance), so it applies the threshold.
             var plain = await SearchStoreAsync(queryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
-            hits = Rerank(first, plain, user.Skip);
+            hits = Rerank(firstSearch, plain, user.Skip);
         }
 
         var rescoreTime = stage.Elapsed;
@@ -125,9 +130,11 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             RescoreTime = rescoreTime,
             TotalTime = total.Elapsed,
             Refined = outcome?.Refined ?? false,
-            SkippedReason = outcome is null ? "the store returned no records for the query, so there was nothing to judge" : outcome.SkippedReason,
+            SkippedReason = outcome is null ? "no record passed the filter, so there was nothing to judge" : outcome.SkippedReason,
             Note = outcome?.Note,
-            Candidates = first.Count,
+            Candidates = firstSearch.Ranked?.EligibleCount ?? first.Count,
+            Passes = (firstSearch.Ranked?.Passes ?? 1) + (rescored ? 1 : 0),
+            Step = RefinementStep.Of(outcome, queryVector),
             Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
@@ -186,8 +193,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         ScoreThreshold = user.ScoreThreshold,
     };
 
-    private async Task<(List<VectorSearchResult<TRecord>> Results, string? ReembedReason)> FirstSearchAsync(
-        float[] queryVector, int depth, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
+    private async Task<FirstSearch> FirstSearchAsync(float[] queryVector, int depth, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
     {
         var options = new VectorSearchOptions<TRecord>
         {
@@ -195,21 +201,27 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             VectorProperty = user.VectorProperty ?? _records.VectorProperty,
             IncludeVectors = _records.VectorsAreFloats,
         };
+        if (_inner.GetService(typeof(IRankedSearchable<TRecord>)) is IRankedSearchable<TRecord> ranked && _records.VectorsAreFloats)
+        {
+            var pass = await ranked.SearchRankedAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false);
+            return new FirstSearch([.. pass.Results], pass, null);
+        }
+
         if (!_records.VectorsAreFloats)
         {
             string reason = $"vector property '{_records.VectorName}' does not hold float vectors (the store embeds it itself)";
-            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), reason);
+            return new FirstSearch(await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), null, reason);
         }
 
         try
         {
-            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), null);
+            return new FirstSearch(await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), null, null);
         }
         catch (NotSupportedException e)
         {
             options.IncludeVectors = false;
             string reason = $"the store refused IncludeVectors ({e.Message})";
-            return (await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), reason);
+            return new FirstSearch(await SearchStoreAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false), null, reason);
         }
     }
 
@@ -251,23 +263,30 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         return (sample, reason);
     }
 
-    private RefinedVectorSearchHit<TRecord>[] Rerank(List<VectorSearchResult<TRecord>> first, List<VectorSearchResult<TRecord>> after, int skip)
+    private RefinedVectorSearchHit<TRecord>[] Rerank(FirstSearch first, List<VectorSearchResult<TRecord>> after, int skip)
     {
-        var before = new Dictionary<string, (int Rank, double? Score)>(first.Count, StringComparer.Ordinal);
-        for (int i = 0; i < first.Count; i++)
+        var before = new Dictionary<string, (int Rank, double? Score)>(first.Results.Count, StringComparer.Ordinal);
+        for (int i = 0; i < first.Results.Count; i++)
         {
-            before.TryAdd(_records.Key(first[i].Record), (i + 1, first[i].Score));
+            before.TryAdd(_records.Key(first.Results[i].Record), (i + 1, first.Results[i].Score));
         }
 
+        // A ranked store places every result in the first ranking; any other says only what its first search returned.
+        var located = first.Ranked?.Locate([.. after.Select(r => _records.Key(r.Record))]);
         var hits = new RefinedVectorSearchHit<TRecord>[after.Count];
         for (int i = 0; i < after.Count; i++)
         {
-            bool known = before.TryGetValue(_records.Key(after[i].Record), out var b);
-            hits[i] = new RefinedVectorSearchHit<TRecord>(after[i].Record, after[i].Score, known ? b.Score : null, skip + i + 1, known ? b.Rank : null);
+            (int? rank, double? score) = located is { } l && l[i].Rank > 0 ? (l[i].Rank, l[i].Score)
+                : before.TryGetValue(_records.Key(after[i].Record), out var b) ? (b.Rank, b.Score)
+                : ((int?)null, (double?)null);
+            hits[i] = new RefinedVectorSearchHit<TRecord>(after[i].Record, after[i].Score, score, skip + i + 1, rank);
         }
 
         return hits;
     }
+
+    /// <summary>The first search: its results, the ranking they came from when the store keeps one, and why vectors were re-embedded.</summary>
+    private sealed record FirstSearch(List<VectorSearchResult<TRecord>> Results, RankedFirstPass<TRecord>? Ranked, string? ReembedReason);
 
     private async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
     {

@@ -30,4 +30,10 @@ public sealed class RefinedVectorSearchRequest<TRecord>
 
     /// <summary>Task instruction for this query, overriding <see cref="RefinedVectorSearchOptions{TRecord}.Instruction"/>.</summary>
     public string? Instruction { get; set; }
+
+    /// <summary>
+    /// The query's embedding when the caller already has it (made with the instruction and template in effect, for
+    /// queries), so the search skips the embed stage; empty or <c>null</c>: the query text is embedded.
+    /// </summary>
+    public ReadOnlyMemory<float>? QueryVector { get; set; }
 }

@@ -30,9 +30,9 @@ public sealed class SearchDiagnostics
     public int Candidates { get; init; }
 
     /// <summary>
-    /// Full passes over the collection's stored vectors: 1 for the original ranking (which also yields the
-    /// feedback sample and the ranks before refinement) plus 1 for re-scoring with the refined vector; one more
-    /// only if the collection changed during the search and ranks before had to be recomputed.
+    /// Searches of the collection: 1 for the original ranking (which also yields the feedback sample and, in a
+    /// store that keeps it, the ranks before refinement) plus 1 for re-scoring with the refined vector; one more
+    /// only if an in-process collection changed during the search and ranks before had to be recomputed.
     /// </summary>
     public int Passes { get; init; }
 
@@ -48,6 +48,9 @@ public sealed class SearchDiagnostics
     /// <c>null</c> when the stored vectors were used.
     /// </summary>
     public string? ReembeddedReason { get; init; }
+
+    /// <summary>The step in effect (rate, steps taken, angle turned, losses), or <c>null</c> when not refined.</summary>
+    public RefinementStep? Step { get; init; }
 
     /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
     public JudgeDiagnostics? Judge { get; init; }
