@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using Microsoft.Extensions.VectorData;
 
 namespace RefineMemory.Memory;
 
@@ -38,15 +37,4 @@ public sealed record MemoryRecord(
             .Aggregate(Expression.AndAlso);
         return Expression.Lambda<Func<MemoryRecord, bool>>(body, record);
     }
-
-    /// <summary>The VectorData definition the pipeline reads a chunk by: key, text and embedding.</summary>
-    public static VectorStoreCollectionDefinition Definition(int dimension) => new()
-    {
-        Properties =
-        [
-            new VectorStoreKeyProperty(nameof(Id), typeof(string)),
-            new VectorStoreDataProperty(nameof(Text), typeof(string)),
-            new VectorStoreVectorProperty(nameof(Embedding), typeof(ReadOnlyMemory<float>), dimension) { DistanceFunction = DistanceFunction.CosineSimilarity },
-        ],
-    };
 }

@@ -50,7 +50,9 @@ public sealed class RefinedSearch
         EmbedderMismatchException.ThrowIfDifferent(col.Name, col.EmbeddingModel, _embedder);
         var pipeline = new RefinedVectorSearch<MemoryRecord>(col.Chunks, _embedder, _judge, new RefinedVectorSearchOptions<MemoryRecord>
         {
-            Definition = MemoryRecord.Definition(col.Dimension),
+            KeySelector = r => r.Id,
+            TextSelector = r => r.Text,
+            VectorSelector = r => r.Embedding,
             Instruction = col.Instruction,
             InstructionTemplate = col.InstructionTemplate,
             Refine = Options.Refine,

@@ -18,6 +18,18 @@ public sealed class RefinedVectorSearchOptions<TRecord>
     public Func<TRecord, string>? TextSelector { get; set; }
 
     /// <summary>
+    /// Reads a record's key as text. Default <c>null</c>: the record model's key property. With
+    /// <see cref="VectorSelector"/> and <see cref="TextSelector"/> also set, no VectorData model is needed at all.
+    /// </summary>
+    public Func<TRecord, string>? KeySelector { get; set; }
+
+    /// <summary>
+    /// Reads a record's stored vector (<c>null</c> or empty when the store returned none). Default <c>null</c>:
+    /// the vector property chosen by <see cref="VectorPropertyName"/>.
+    /// </summary>
+    public Func<TRecord, ReadOnlyMemory<float>?>? VectorSelector { get; set; }
+
+    /// <summary>
     /// The data property holding the text the judge sees. Default <c>null</c>: the record's only <c>string</c>
     /// data property (construction fails, naming the candidates, when there is not exactly one).
     /// </summary>

@@ -12,22 +12,35 @@ namespace RefineMemory.Search;
 internal sealed class SearchRecordAccessor<TRecord>
     where TRecord : class
 {
-    private readonly PropertyModel _key;
-    private readonly VectorPropertyModel _vector;
+    private readonly Func<TRecord, string> _key;
+    private readonly Func<TRecord, ReadOnlyMemory<float>?> _vector;
     private readonly Func<TRecord, string> _text;
 
     public SearchRecordAccessor(RefinedVectorSearchOptions<TRecord> options)
     {
+        if (options.KeySelector is { } key && options.VectorSelector is { } vector && options.TextSelector is { } text)
+        {
+            // Records read by code alone (no VectorData model): the store searches its only vector.
+            (_key, _vector, _text) = (key, vector, text);
+            VectorName = options.VectorPropertyName ?? "the record's vector";
+            VectorsAreFloats = true;
+            return;
+        }
+
         var model = Build(options);
-        _key = model.KeyProperty;
-        _vector = ChooseVector(model, options.VectorPropertyName);
+        var keyProperty = model.KeyProperty;
+        var vectorProperty = ChooseVector(model, options.VectorPropertyName);
+        _key = options.KeySelector ?? (record => Convert.ToString(keyProperty.GetValueAsObject(record!), CultureInfo.InvariantCulture)
+            ?? throw new InvalidOperationException($"A record returned by the store has no value in its key property '{keyProperty.ModelName}'."));
+        _vector = options.VectorSelector ?? (record => RecordModelBuilder.ReadVector(vectorProperty.GetValueAsObject(record!)));
         _text = options.TextSelector ?? TextReader(model, options.TextPropertyName);
-        VectorsAreFloats = RecordModelBuilder.IsFloatVector(_vector.Type);
-        VectorProperty = options.VectorPropertyName is null ? null : Selector(_vector);
+        VectorName = vectorProperty.ModelName;
+        VectorsAreFloats = RecordModelBuilder.IsFloatVector(vectorProperty.Type);
+        VectorProperty = options.VectorPropertyName is null ? null : Selector(vectorProperty);
     }
 
     /// <summary>The name of the vector property searched.</summary>
-    public string VectorName => _vector.ModelName;
+    public string VectorName { get; }
 
     /// <summary>Whether the vector property holds floats the refiner can read (false: the store embeds text itself).</summary>
     public bool VectorsAreFloats { get; }
@@ -35,16 +48,14 @@ internal sealed class SearchRecordAccessor<TRecord>
     /// <summary>The vector property for <c>VectorSearchOptions.VectorProperty</c> when the caller named one.</summary>
     public Expression<Func<TRecord, object?>>? VectorProperty { get; }
 
-    public string Key(TRecord record) =>
-        Convert.ToString(_key.GetValueAsObject(record!), CultureInfo.InvariantCulture)
-        ?? throw new InvalidOperationException($"A record returned by the store has no value in its key property '{_key.ModelName}'.");
+    public string Key(TRecord record) => _key(record);
 
     public string Text(TRecord record) => _text(record) ?? "";
 
     /// <summary>The record's vector, or <c>null</c> when the store returned none (absent or empty).</summary>
     public ReadOnlyMemory<float>? Vector(TRecord record)
     {
-        var vector = RecordModelBuilder.ReadVector(_vector.GetValueAsObject(record!));
+        var vector = _vector(record);
         return vector.HasValue && !vector.Value.IsEmpty ? vector : null;
     }
 
