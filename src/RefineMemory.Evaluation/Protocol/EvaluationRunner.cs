@@ -86,41 +86,34 @@ public sealed class EvaluationRunner
     private async Task<QueryResult> EvaluateQueryAsync(EvalDataset dataset, DatasetEmbeddings embeddings, int queryIndex, CancellationToken ct)
     {
         var query = dataset.Queries[queryIndex];
-        var refinement = _options.Refinement;
         int n = query.Pool.Count;
         var labels = query.Labels.ToArray();
         var queryVector = embeddings.Query(queryIndex);
 
-        var baseline = Cosines(embeddings, query, queryVector.Span);
+        // Each query is one search of the shipped pipeline over its pool; each query samples with its own seed.
+        var pool = new PoolSearch(dataset, embeddings, query);
+        var ranking = await pool.RankAsync(query, queryVector, _judgeFor(query), Seeded(_options.Refinement, queryIndex), ct).ConfigureAwait(false);
+        var baseline = ranking.Before;
+        var refined = ranking.After;
+        var search = ranking.Diagnostics;
         int[] order = RankingMetrics.SortDescending(baseline);
-        int[] positions = FeedbackSampler.Select(n, refinement.FeedbackCount, refinement.FeedbackFromTop, refinement.Seed + queryIndex);
-        var samplePool = positions.Select(p => order[p]).ToArray();
-        var sample = samplePool.Select(p =>
-        {
-            int d = query.Pool[p];
-            return new FeedbackCandidate(dataset.Documents[d].Id, dataset.Documents[d].Text, embeddings.Document(d));
-        }).ToArray();
-
-        var refiner = new FeedbackRefiner(_judgeFor(query), refinement);
-        var outcome = await refiner.RefineAsync(query.Text, query.Instruction, queryVector, sample, null, ct).ConfigureAwait(false);
-        var refined = outcome.Refined ? Cosines(embeddings, query, Normalized(outcome.QueryVector)) : baseline;
 
         var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
         {
             [EvalMethods.Baseline] = MethodMetrics.Of(baseline, labels),
             [EvalMethods.Refined] = MethodMetrics.Of(refined, labels),
         };
+        var judgments = PoolSearch.Judgments(search);
         foreach (var (name, alternative) in _options.AlternativeRefinements)
         {
             // The same judgments, replayed: only the refinement settings differ between the methods.
-            var replay = new FeedbackRefiner(new RecordedJudge(outcome.Judgments), alternative);
-            var other = await replay.RefineAsync(query.Text, query.Instruction, queryVector, sample, null, ct).ConfigureAwait(false);
-            methods[EvalMethods.RefinedWith(name)] = MethodMetrics.Of(other.Refined ? Cosines(embeddings, query, Normalized(other.QueryVector)) : baseline, labels);
+            var other = await pool.RankAsync(query, queryVector, new RecordedJudge(judgments), Seeded(alternative, queryIndex), ct).ConfigureAwait(false);
+            methods[EvalMethods.RefinedWith(name)] = MethodMetrics.Of(other.After, labels);
         }
 
         if (_options.IncludeRerank)
         {
-            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, outcome.Judgments.Judgments), labels);
+            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, judgments.Judgments), labels);
         }
 
         TimeSpan hydeTime = TimeSpan.Zero;
@@ -137,8 +130,7 @@ public sealed class EvaluationRunner
             methods[EvalMethods.Hyde] = MethodMetrics.Of(Cosines(embeddings, query, hydeVector), labels);
         }
 
-        var diagnostics = outcome.Judgments.Diagnostics;
-        var loss = outcome.Refinement is { } r ? r.Loss.Append(r.FinalLoss).ToArray() : [];
+        var loss = search.Step is { } step ? search.Loss.Append(step.FinalLoss).ToArray() : [];
         int[] refinedOrder = RankingMetrics.SortDescending(refined);
         return new QueryResult
         {
@@ -147,13 +139,13 @@ public sealed class EvaluationRunner
             PoolSize = n,
             Positives = query.PositiveCount,
             Methods = methods,
-            Refined = outcome.Refined,
-            SkippedReason = outcome.SkippedReason,
-            FeedbackDocuments = sample.Length,
-            JudgeFailures = diagnostics.Failed,
-            JudgeCalls = diagnostics.Calls,
-            JudgeTime = outcome.JudgeTime,
-            OptimiseTime = outcome.OptimiseTime,
+            Refined = search.Refined,
+            SkippedReason = search.SkippedReason,
+            FeedbackDocuments = search.Judged.Count,
+            JudgeFailures = search.Judge?.Failed ?? 0,
+            JudgeCalls = search.Judge?.Calls ?? 0,
+            JudgeTime = search.JudgeTime,
+            OptimiseTime = search.OptimiseTime,
             HydeTime = hydeTime,
             Loss = loss,
             TopBefore = order.Take(10).Select(p => query.Pool[p]).ToArray(),
@@ -186,11 +178,11 @@ public sealed class EvaluationRunner
         return scores;
     }
 
-    private static float[] Normalized(ReadOnlyMemory<float> vector)
+    private static RefinementOptions Seeded(RefinementOptions options, int queryIndex)
     {
-        var unit = vector.ToArray();
-        TensorPrimitives.Divide(unit, TensorPrimitives.Norm(unit), unit);
-        return unit;
+        var seeded = options.Clone();
+        seeded.Seed = options.Seed + queryIndex;
+        return seeded;
     }
 
     private static float[] Cosines(DatasetEmbeddings embeddings, EvalQuery query, ReadOnlySpan<float> queryVector)
