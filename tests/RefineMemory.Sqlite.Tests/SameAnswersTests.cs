@@ -1,0 +1,68 @@
+using System.Text.Json;
+using RefineMemory.Search;
+using RefineMemory.Testing;
+
+namespace RefineMemory.Sqlite.Tests;
+
+/// <summary>
+/// The one pipeline answers as the old in-process path did. fixtures/pipeline/old-refined-search.json was written
+/// by the old <c>RefinedSearch</c> (its own ranking, sampling and re-scoring, at cb6881b, before it became a facade)
+/// over this fixture's collection with the gold judge: per intent a refined search, a plain one, a filtered one and
+/// one with 10 judged documents. The same calls now run through <see cref="RefinedVectorSearch{TRecord}"/>.
+/// </summary>
+public sealed class SameAnswersTests : IClassFixture<ClincFixture>
+{
+    private readonly ClincFixture _clinc;
+
+    public SameAnswersTests(ClincFixture clinc) => _clinc = clinc;
+
+    [Fact]
+    public async Task The_pipeline_returns_the_old_paths_ids_scores_and_ranks_before()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "pipeline", "old-refined-search.json")));
+        using var store = _clinc.Reopen();
+        var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
+        int compared = 0;
+        foreach (var c in json.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            string intent = c.GetProperty("intent").GetString()!;
+            string name = c.GetProperty("name").GetString()!;
+            var r = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], Options(name, intent));
+            string label = $"{intent}/{name}";
+            Assert.Equal(c.GetProperty("refined").GetBoolean(), r.Diagnostics.Refined);
+            Assert.Equal(Strings(c, "judged"), r.Diagnostics.Judged.Select(j => j.Id).ToArray());
+            Assert.Equal(c.GetProperty("loss").GetInt32(), r.Diagnostics.Loss.Count);
+            Assert.True(Strings(c, "ids").SequenceEqual(r.Hits.Select(h => h.Id)), label);
+            Assert.Equal(Ints(c, "ranksBefore"), r.Hits.Select(h => h.RankBefore!.Value).ToArray());
+            AssertClose(Floats(c, "scores"), r.Hits.Select(h => h.Score).ToArray(), label);
+            AssertClose(Floats(c, "scoresBefore"), r.Hits.Select(h => h.ScoreBefore!.Value).ToArray(), label);
+            compared++;
+        }
+
+        Assert.Equal(40, compared);
+    }
+
+    private static SearchOptions Options(string name, string intent) => name switch
+    {
+        "default" => new SearchOptions { Top = 20 },
+        "plain" => new SearchOptions { Top = 20, Refine = false },
+        "filtered" => new SearchOptions { Top = 10, Filter = new Dictionary<string, string> { ["intent"] = intent } },
+        "feedback10" => new SearchOptions { Top = 15, FeedbackCount = 10 },
+        _ => throw new InvalidDataException($"Unknown case '{name}' in the fixture."),
+    };
+
+    private static void AssertClose(float[] expected, float[] actual, string label)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6f, $"{label}: hit {i} scored {actual[i]}, the old path {expected[i]}");
+        }
+    }
+
+    private static string[] Strings(JsonElement c, string name) => [.. c.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+
+    private static int[] Ints(JsonElement c, string name) => [.. c.GetProperty(name).EnumerateArray().Select(e => e.GetInt32())];
+
+    private static float[] Floats(JsonElement c, string name) => [.. c.GetProperty(name).EnumerateArray().Select(e => e.GetSingle())];
+}
