@@ -10,12 +10,15 @@ internal sealed class HashingEmbedder : IEmbeddingGenerator<string, Embedding<fl
 {
     private readonly int _dimension;
     private readonly string _modelId;
+    private readonly bool _unitLength;
     private int _embedded;
 
     /// <param name="dimension">The vector length.</param>
     /// <param name="modelId">The model id reported (default "hashing-DIM"); the same id with another dimension plays a model whose output size changed.</param>
-    public HashingEmbedder(int dimension = 256, string? modelId = null)
+    /// <param name="unitLength">Whether vectors are scaled to unit length, as real sentence embedders' are.</param>
+    public HashingEmbedder(int dimension = 256, string? modelId = null, bool unitLength = false)
     {
+        _unitLength = unitLength;
         _dimension = dimension;
         _modelId = modelId ?? "hashing-" + dimension;
     }
@@ -49,6 +52,15 @@ internal sealed class HashingEmbedder : IEmbeddingGenerator<string, Embedding<fl
         }
 
         v[0] += 1e-3f; // never the zero vector
+        if (_unitLength)
+        {
+            float norm = MathF.Sqrt(v.Sum(x => x * x));
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] /= norm;
+            }
+        }
+
         return v;
     }
 

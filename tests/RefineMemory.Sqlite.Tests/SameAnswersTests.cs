@@ -7,7 +7,8 @@ namespace RefineMemory.Sqlite.Tests;
 /// <summary>
 /// The one pipeline answers as the old in-process path did. fixtures/pipeline/old-refined-search.json was written
 /// by the old <c>RefinedSearch</c> (its own ranking, sampling and re-scoring, at cb6881b, before it became a facade)
-/// over this fixture's collection with the gold judge: per intent a refined search, a plain one, a filtered one and
+/// over this fixture's collection with the gold judge and queries embedded at unit length (as real embedders give them;
+/// the pipeline now refines every query at unit length, which the old path did not): per intent a refined search, a plain one, a filtered one and
 /// one with 10 judged documents. The same calls now run through <see cref="RefinedVectorSearch{TRecord}"/>.
 /// </summary>
 public sealed class SameAnswersTests : IClassFixture<ClincFixture>
@@ -21,7 +22,7 @@ public sealed class SameAnswersTests : IClassFixture<ClincFixture>
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "pipeline", "old-refined-search.json")));
         using var store = _clinc.Reopen();
-        var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
+        var search = new RefinedSearch(store, new HashingEmbedder(unitLength: true), _clinc.Data.GoldJudge());
         int compared = 0;
         foreach (var c in json.RootElement.GetProperty("cases").EnumerateArray())
         {

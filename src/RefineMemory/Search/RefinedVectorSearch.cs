@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -98,7 +99,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = sample.Length == 0 ? null
-            : await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, request?.JudgeProgress, cancellationToken).ConfigureAwait(false);
+            : await RefineAtUnitLengthAsync(query, instruction, queryVector, sample, refinement, request?.JudgeProgress, cancellationToken).ConfigureAwait(false);
 
         stage.Restart();
         RefinedVectorSearchHit<TRecord>[] hits;
@@ -192,6 +193,32 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         IncludeVectors = user.IncludeVectors,
         ScoreThreshold = user.ScoreThreshold,
     };
+
+    /// <summary>
+    /// Refines the query as a unit vector, so that the step (rate, angle budget) means the same whatever length the
+    /// embedder gives its vectors, and scales the refined one back to the query's length for the store's second search.
+    /// </summary>
+    private async Task<FeedbackOutcome> RefineAtUnitLengthAsync(
+        string query, string? instruction, float[] queryVector, FeedbackCandidate[] sample, RefinementOptions refinement, IProgress<JudgeProgress>? progress, CancellationToken cancellationToken)
+    {
+        float norm = TensorPrimitives.Norm(queryVector);
+        if (!(norm > 0f) || !float.IsFinite(norm))
+        {
+            throw new InvalidOperationException($"The query embedding has length {norm}; it cannot be refined.");
+        }
+
+        if (MathF.Abs(norm - 1f) <= 1e-6f)
+        {
+            // Already unit length (real sentence embedders normalise): refined as given, bit for bit.
+            return await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        var unit = new float[queryVector.Length];
+        TensorPrimitives.Divide(queryVector, norm, unit);
+        var outcome = await _refiner.RefineAsync(query, instruction, unit, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
+        TensorPrimitives.Multiply(outcome.QueryVector, norm, outcome.QueryVector);
+        return outcome;
+    }
 
     private async Task<FirstSearch> FirstSearchAsync(float[] queryVector, int depth, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
     {
