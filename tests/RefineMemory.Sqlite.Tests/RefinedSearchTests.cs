@@ -131,21 +131,4 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         var ex = await Assert.ThrowsAsync<DimensionMismatchException>(() => wrongDimension.SearchAsync("clinc", "q"));
         Assert.Equal((256, 64), (ex.Expected, ex.Actual));
     }
-
-    [Fact]
-    public async Task Streaming_yields_the_same_hits_in_order()
-    {
-        using var store = _clinc.Reopen();
-        var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
-        string query = Description(_clinc.Data.Descriptions.Keys.First());
-        var expected = (await search.SearchAsync("clinc", query)).Hits.Select(h => h.Id).ToArray();
-        var streamed = new List<string>();
-        await foreach (var hit in search.SearchStreamAsync("clinc", query))
-        {
-            streamed.Add(hit.Id);
-        }
-
-        Assert.Equal(search.Options.Top, expected.Length);
-        Assert.Equal(expected, streamed);
-    }
 }

@@ -55,11 +55,10 @@ internal static class DemoCommand
                 // (docs/evaluation.md), which would flatter refinement. Queries are embedded as written; the judge
                 // still sees the task instruction.
                 UseInstructions = false,
-                PaperStep = true,
             };
             var dataset = EvalPipeline.LoadDataset(settings);
             console.MarkupLineInterpolated($"Data: ArgKP-21 dev split, {dataset.Queries.Count} key points (queries), {dataset.PairCount} labelled arguments; embedder {settings.Embedder} (runs in-process; queries embedded as written, the judge sees the task instruction).");
-            console.MarkupLineInterpolated($"Per query: rank the arguments by cosine, judge the top 20, refine the query vector (Adam, lr 1e-4, 100 steps, KL to the judge), re-rank.");
+            console.MarkupLineInterpolated($"Per query, the library's defaults: rank the arguments by cosine, judge the top 20, refine the query vector (Adam on the KL to the judge, lr 1e-4 x sqrt(1024/d), at most {Refine.RefinementOptions.ValidatedSteps:N0} steps, stopping once it has turned {Refine.RefinementOptions.ValidatedMaxAngle} rad), re-rank.");
             var (result, info) = await EvalPipeline.RunAsync(settings, dataset, console, "refine demo", ct);
 
             ShowQueries(console, dataset, result, parse.GetValue(show));

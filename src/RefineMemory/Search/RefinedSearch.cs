@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using RefineMemory.Embed;
 using RefineMemory.Judge;
@@ -9,8 +8,8 @@ namespace RefineMemory.Search;
 /// <summary>
 /// Refined search by collection name over a memory store: a facade over the one pipeline,
 /// <see cref="RefinedVectorSearch{TRecord}"/>, run on the collection's <see cref="IMemoryCollection.Chunks"/> with the
-/// collection's instruction and template. It adds only what a name-addressed memory needs: the embedder guard and
-/// the tag filter, and hits shaped as chunks with their citations.
+/// collection's instruction and template. It adds only what a name-addressed memory needs: the embedder guard, the
+/// tag filter, and hits shaped as chunks with their citations.
 /// </summary>
 public sealed class RefinedSearch
 {
@@ -19,14 +18,11 @@ public sealed class RefinedSearch
 
     public RefinedSearch(IMemoryStore store, IEmbeddingGenerator<string, Embedding<float>> embedder, IRelevanceJudge judge, RefinedSearchOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(embedder);
-        ArgumentNullException.ThrowIfNull(judge);
+        Store = store ?? throw new ArgumentNullException(nameof(store));
+        _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        _judge = judge ?? throw new ArgumentNullException(nameof(judge));
         Options = options ?? new RefinedSearchOptions();
         Options.Validate();
-        Store = store;
-        _embedder = embedder;
-        _judge = judge;
     }
 
     /// <summary>The store searched (and written by the ingest tool).</summary>
@@ -48,7 +44,7 @@ public sealed class RefinedSearch
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1, "top");
         var col = await Store.GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
         EmbedderMismatchException.ThrowIfDifferent(col.Name, col.EmbeddingModel, _embedder);
-        var pipeline = new RefinedVectorSearch<MemoryRecord>(col.Chunks, _embedder, _judge, new RefinedVectorSearchOptions<MemoryRecord>
+        var pipeline = new RefinedVectorSearch<MemoryRecord>(col.Chunks, _embedder, _judge, new()
         {
             KeySelector = r => r.Id,
             TextSelector = r => r.Text,
@@ -69,20 +65,8 @@ public sealed class RefinedSearch
             JudgeBudget = options.JudgeBudget,
             JudgeProgress = options.JudgeProgress,
         }, cancellationToken).ConfigureAwait(false);
-        var hits = result.Hits.Select(h => new RefinedSearchHit(
-            h.Record.Id, h.Record.DocumentId, h.Record.Text, h.Record.Source, h.Record.Metadata,
+        var hits = result.Hits.Select(h => new RefinedSearchHit(h.Record.Id, h.Record.DocumentId, h.Record.Text, h.Record.Source, h.Record.Metadata,
             (float)(h.Score ?? double.NaN), h.ScoreBefore is { } b ? (float)b : null, h.Rank, h.RankBefore)).ToArray();
         return new RefinedSearchResult(col.Name, query, result.Instruction, hits, result.Diagnostics);
-    }
-
-    /// <summary>Runs a refined search and yields its results best first.</summary>
-    public async IAsyncEnumerable<RefinedSearchHit> SearchStreamAsync(string collection, string query, SearchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var result = await SearchAsync(collection, query, options, cancellationToken).ConfigureAwait(false);
-        foreach (var hit in result.Hits)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return hit;
-        }
     }
 }
