@@ -43,7 +43,11 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
         _dimension = dimension;
     }
 
-    /// <summary>The search statement (also what the tests EXPLAIN); its parameters are <see cref="Parameters"/>.</summary>
+    /// <summary>
+    /// The search statement (also what the tests EXPLAIN); its parameters are <see cref="Parameters"/>. An exact
+    /// search orders equal scores by chunk (bytewise, as SQLite does), so both stores give the same ranking; the
+    /// approximate one orders by distance alone, which is what the HNSW index can serve (ties come in its order).
+    /// </summary>
     internal string SearchSql(bool includeVectors, bool filtered)
     {
         string distance = $"c.embedding::vector({_dimension.ToString(CultureInfo.InvariantCulture)}) <=> $1";
@@ -51,7 +55,7 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
             SELECT c.document_id, c.ordinal, c.text, d.source, d.metadata::text, 1 - ({distance}) AS score{(includeVectors ? ", c.embedding" : "")}
             FROM {_store.Table("chunks")} c JOIN {_store.Table("documents")} d ON d.collection = c.collection AND d.id = c.document_id
             WHERE c.collection = {PostgresSql.Literal(_collection)}{(filtered ? " AND d.metadata @> $4::jsonb" : "")}
-            ORDER BY {distance}
+            ORDER BY {distance}{(_store.ExactSearch ? ", c.document_id COLLATE \"C\", c.ordinal" : "")}
             LIMIT $2 OFFSET $3
             """;
     }

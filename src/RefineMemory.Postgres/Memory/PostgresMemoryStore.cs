@@ -136,6 +136,10 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
 
                 using var create = Command(conn, index.Sql);
                 await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                // The planner weighs the index against sorting the rows it expects the collection to have: without
+                // statistics of a just-loaded collection it would guess a handful and sort.
+                using var analyze = Command(conn, $"ANALYZE {Table("chunks")} (collection), {Table("documents")} (collection)");
+                await analyze.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
             await tx.CommitAsync(ct).ConfigureAwait(false);
