@@ -55,8 +55,11 @@ public sealed record MemoryDatabase(MemoryDatabaseKind Kind, string Value)
     }
 
     /// <summary>Opens the store: <see cref="SqliteMemoryStore"/> or <see cref="PostgresMemoryStore"/>.</summary>
-    public IMemoryStore Open(IEmbeddingGenerator<string, Embedding<float>> embedder) => Kind == MemoryDatabaseKind.Postgres
-        ? new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = Value }, embedder)
+    /// <param name="embedder">The embedding generator of ingests and queries.</param>
+    /// <param name="exactSearch">PostgreSQL: search every chunk exactly instead of through the HNSW index
+    /// (<see cref="PostgresMemoryStoreOptions.ExactSearch"/>); SQLite always searches exactly.</param>
+    public IMemoryStore Open(IEmbeddingGenerator<string, Embedding<float>> embedder, bool exactSearch = false) => Kind == MemoryDatabaseKind.Postgres
+        ? new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = Value, ExactSearch = exactSearch }, embedder)
         : new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = Value }, embedder);
 
     /// <summary>Where the memory is, for messages: the SQLite file or the PostgreSQL URI, never a password.</summary>

@@ -26,5 +26,21 @@ internal static partial class PostgresSql
     /// <summary>A double-quoted identifier (names are checked first; storage names of properties may hold other characters).</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>
+    /// A string literal for the few places SQL text must hold a value (an index predicate, and the search condition
+    /// that must match it): an escape string (<c>E'...'</c>), so backslashes and quotes are escaped whatever
+    /// <c>standard_conforming_strings</c> says.
+    /// </summary>
+    public static string Literal(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A PostgreSQL text value cannot hold the NUL character.", nameof(value));
+        }
+
+        return "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
     public static string Table(string schema, string name) => Quote(schema) + "." + Quote(name);
 }

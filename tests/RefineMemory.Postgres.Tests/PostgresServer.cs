@@ -8,7 +8,7 @@ namespace RefineMemory.Postgres.Tests;
 /// <summary>
 /// A throwaway PostgreSQL 15 cluster with pgvector, shared by the test assembly: initdb into a temporary folder
 /// (as the postgres user when run as root), trust authentication, a free loopback port, the socket in the same
-/// folder. Stopped and deleted when the tests end, whether they passed or not (and at process exit).
+/// folder, pg_stat_statements loaded (the tests count what a search's statements return). Stopped and deleted when the tests end, whether they passed or not (and at process exit).
 /// Without PostgreSQL + pgvector installed the tests fail, saying how to install them.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
@@ -52,7 +52,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await StartAsync();
         DataSource = PostgresVectorStore.CreateDataSource(ConnectionString);
         using var conn = await DataSource.OpenConnectionAsync();
-        using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector", conn);
+        using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector; CREATE EXTENSION IF NOT EXISTS pg_stat_statements", conn);
         await cmd.ExecuteNonQueryAsync();
         await conn.ReloadTypesAsync();
     }
@@ -76,7 +76,7 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     public Task StartAsync() => RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", DataFolder, "-w", "-l", Path.Combine(_folder, "server.log"),
-        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"]);
+        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements", "start"]);
 
     public async Task StopAsync()
     {
@@ -87,7 +87,7 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     public Task RestartAsync() => RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", DataFolder, "-m", "fast", "-w", "-l", Path.Combine(_folder, "server.log"),
-        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "restart"]);
+        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements", "restart"]);
 
     /// <summary>A fresh collection name, so tests never see each other's tables.</summary>
     public static string NewName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 48)];

@@ -11,7 +11,7 @@ using RefineMemory.Hosting;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json]</c>: one refined
+/// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json] [--exact]</c>: one refined
 /// search over the memory (SQLite or PostgreSQL), printing results with their rank before refinement and the time of each stage.
 /// </summary>
 internal static class SearchCommand
@@ -28,8 +28,9 @@ internal static class SearchCommand
         var feedback = new Option<int?>("--feedback") { Description = "Documents judged (default 20)." };
         var filter = new Option<string[]>("--filter") { Description = "Metadata tag key=value every result must have (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the tool's JSON output plus diagnostics." };
+        var exact = new Option<bool>("--exact") { Description = "PostgreSQL: search every chunk exactly instead of through the HNSW index (SQLite is always exact)." };
         var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
-        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, judgeBudget };
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, exact, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
             // Every number is checked before any work (and before a paid judge is called).
@@ -60,7 +61,7 @@ internal static class SearchCommand
             }
 
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
-            var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator);
+            var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator, parse.GetValue(exact));
             using var owned = store as IDisposable;
             var search = new RefinedSearch(store, generator, judge);
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions

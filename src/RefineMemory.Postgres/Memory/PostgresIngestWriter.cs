@@ -72,6 +72,8 @@ internal sealed class PostgresIngestWriter(PostgresMemoryStore store, string col
             await WriteBatchAsync(batch, ct).ConfigureAwait(false);
         }
 
+        // Indexed once the rows are in (a first load builds the index once; later writes insert into it).
+        await store.EnsureSearchIndexAsync(collection, ct).ConfigureAwait(false);
         int updated = pending.Count(p => p.Exists);
         return new IngestResult(collection, pending.Count - updated, updated, unchanged, pending.Sum(p => p.Chunks.Count), _embedded, _reused, timer.Elapsed);
     }
@@ -132,7 +134,6 @@ internal sealed class PostgresIngestWriter(PostgresMemoryStore store, string col
             return true;
         }, ct).ConfigureAwait(false);
 
-        store.ForgetLoaded(collection);
         foreach (var p in batch)
         {
             Report(p.Document.Id);

@@ -1,18 +1,16 @@
 using Microsoft.Extensions.VectorData;
 using RefineMemory.Memory;
-using RefineMemory.Retrieve;
-using RefineMemory.Search;
 
 namespace RefineMemory.Postgres;
 
 /// <summary>
-/// A memory collection read from PostgreSQL at one generation: its chunk records and an exact in-memory index
-/// over their embeddings (replaced whole when another ingest commits, never edited in place).
+/// A memory collection in PostgreSQL: its settings as read when it was opened, and its chunks searched in the
+/// server (<see cref="PostgresMemoryChunks"/>); no chunk or vector is held in the process.
 /// </summary>
-internal sealed class PostgresMemoryCollection(string name, int dimension, string? instruction, string template, long generation, ExactVectorIndexOptions? indexOptions)
+internal sealed class PostgresMemoryCollection(PostgresMemoryStore store, string name, int dimension, string? instruction, string template, string? embeddingModel, int count)
     : IMemoryCollection
 {
-    private readonly Dictionary<string, MemoryRecord> _records = new(StringComparer.Ordinal);
+    private readonly PostgresMemoryChunks _chunks = new(store, name, dimension);
 
     public string Name { get; } = name;
 
@@ -22,22 +20,13 @@ internal sealed class PostgresMemoryCollection(string name, int dimension, strin
 
     public string InstructionTemplate { get; } = template;
 
-    public long Generation { get; } = generation;
+    /// <summary>The embedding model id recorded when the collection was created, if the generator reported one.</summary>
+    public string? EmbeddingModel { get; } = embeddingModel;
 
-    public ExactVectorIndex Index { get; } = new(dimension, indexOptions);
+    public int Count { get; } = count;
 
-    public IVectorSearchable<MemoryRecord> Chunks => field ??= new ExactMemoryChunks(Name, Index, id => _records.TryGetValue(id, out var r) ? r : null);
-
-    public int Count => Index.Count;
-
-    public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
+    public IVectorSearchable<MemoryRecord> Chunks => _chunks;
 
     public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_records.TryGetValue(id, out var r) ? (includeEmbedding ? r with { Embedding = Index.GetVector(id) } : r) : null);
-
-    public void Add(MemoryRecord record, ReadOnlySpan<float> vector)
-    {
-        _records[record.Id] = record;
-        Index.Upsert(record.Id, vector);
-    }
+        _chunks.GetAsync(id, includeEmbedding, cancellationToken);
 }

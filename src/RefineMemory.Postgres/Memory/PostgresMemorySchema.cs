@@ -1,8 +1,9 @@
 namespace RefineMemory.Postgres;
 
 /// <summary>
-/// The memory tables: collections (with a generation bumped by every committed ingest batch, so other processes
-/// notice and reload), documents with their content hashes, and chunks with their <c>vector</c> embeddings.
+/// The memory tables: collections (with a generation bumped by every committed ingest batch), documents with
+/// their content hashes, and chunks with their <c>vector</c> embeddings (untyped, so each collection's partial
+/// HNSW index is over the expression <c>embedding::vector(D)</c>; see <see cref="PostgresMemoryChunks.IndexDefinition"/>).
 /// </summary>
 internal static class PostgresMemorySchema
 {

@@ -1,12 +1,7 @@
-using System.Collections.Concurrent;
-using System.Data;
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Npgsql;
-using Pgvector;
 using RefineMemory.Memory;
-using RefineMemory.Retrieve;
 
 namespace RefineMemory.Postgres;
 
@@ -14,17 +9,15 @@ namespace RefineMemory.Postgres;
 /// The memory store in PostgreSQL: documents, content hashes and chunk embeddings (pgvector <c>vector</c>) in
 /// <c>refine_memory_*</c> tables, so several processes and machines share one memory. Ingest works like the
 /// SQLite store (unchanged documents cost nothing, each batch of whole documents is one transaction, batches of
-/// one collection are serialised by an advisory lock so concurrent ingests interleave safely). Searches run on an
-/// exact in-memory index loaded from one snapshot and reloaded when another ingest has committed since; for
-/// approximate search inside the server use <see cref="PostgresVectorStore"/>.
+/// one collection are serialised by an advisory lock so concurrent ingests interleave safely). Searches run inside
+/// the server, one statement each, on the collection's partial HNSW index (created when an ingest ends), or exactly
+/// with <see cref="PostgresMemoryStoreOptions.ExactSearch"/>; opening a collection reads its row, never its vectors.
 /// </summary>
 public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
 {
     private readonly PostgresMemoryStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _initLock = new(1, 1);
-    private readonly SemaphoreSlim _loadLock = new(1, 1);
-    private readonly ConcurrentDictionary<string, PostgresMemoryCollection> _loaded = new(StringComparer.Ordinal);
     private bool _initialised;
 
     public PostgresMemoryStore(PostgresMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
@@ -42,12 +35,11 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
     /// <summary>Where the memory is, as a URI without the password.</summary>
     public string Location { get; }
 
-    /// <summary>Tuning of the in-memory indexes built on load.</summary>
-    public ExactVectorIndexOptions? IndexOptions { get; set; }
-
     internal IEmbeddingGenerator<string, Embedding<float>> Embedder { get; }
 
     internal int CommandTimeoutSeconds => _options.CommandTimeoutSeconds;
+
+    internal bool ExactSearch => _options.ExactSearch;
 
     internal string Table(string name) => PostgresMemorySchema.T(_options.Schema, name);
 
@@ -61,38 +53,21 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
-        long generation = await RunAsync(name, "GetCollection", async (conn, ct) =>
+        // The collection's row and its chunk count only; the chunks stay in the server and are searched there.
+        var collection = await RunAsync(name, "GetCollection", async (conn, ct) =>
         {
-            using var cmd = Command(conn, $"SELECT generation FROM {Table("collections")} WHERE name = $1", name);
-            return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is long g ? g : -1;
+            using var cmd = Command(conn, $"""
+                SELECT dimension, instruction, template, embedding_model,
+                    (SELECT COALESCE(SUM(chunk_count), 0) FROM {Table("documents")} d WHERE d.collection = c.name)
+                FROM {Table("collections")} c WHERE name = $1
+                """, name);
+            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new PostgresMemoryCollection(this, name, reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), checked((int)reader.GetInt64(4)))
+                : null;
         }, cancellationToken).ConfigureAwait(false);
-        if (generation < 0)
-        {
-            throw new CollectionNotFoundException(name, await ListCollectionsAsync(cancellationToken).ConfigureAwait(false));
-        }
-
-        if (_loaded.TryGetValue(name, out var current) && current.Generation == generation)
-        {
-            return current;
-        }
-
-        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_loaded.TryGetValue(name, out current) && current.Generation == generation)
-            {
-                return current;
-            }
-
-            var loaded = await RunAsync(name, "LoadCollection", (conn, ct) => LoadAsync(conn, name, ct), cancellationToken).ConfigureAwait(false)
-                ?? throw new CollectionNotFoundException(name, await ListCollectionsAsync(cancellationToken).ConfigureAwait(false));
-            _loaded[name] = loaded;
-            return loaded;
-        }
-        finally
-        {
-            _loadLock.Release();
-        }
+        return collection ?? throw new CollectionNotFoundException(name, await ListCollectionsAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IngestResult> IngestAsync(
@@ -116,7 +91,6 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
     {
         _dataSource.Dispose();
         _initLock.Dispose();
-        _loadLock.Dispose();
     }
 
     internal Task<T> RunAsync<T>(string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
@@ -133,7 +107,44 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
         return cmd;
     }
 
-    internal void ForgetLoaded(string name) => _loaded.TryRemove(name, out _);
+    /// <summary>
+    /// Creates the collection's HNSW index unless it exists (<see cref="PostgresMemoryChunks.IndexDefinition"/>), under
+    /// the collection's advisory lock; run after an ingest, so a first bulk load is indexed once rather than row by row.
+    /// A collection whose dimension HNSW cannot index (over 2,000) is left to exact search.
+    /// </summary>
+    internal Task EnsureSearchIndexAsync(string collection, CancellationToken cancellationToken) =>
+        RunAsync(collection, "CreateSearchIndex", async (conn, ct) =>
+        {
+            using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+            using (var lockCommand = Command(conn, "SELECT pg_advisory_xact_lock(hashtext('refine_memory:' || $1))", collection))
+            {
+                await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            using (var read = Command(conn, $"SELECT dimension FROM {Table("collections")} WHERE name = $1", collection))
+            {
+                if (await read.ExecuteScalarAsync(ct).ConfigureAwait(false) is not int dimension || dimension > PostgresMemoryChunks.MaxIndexedDimension)
+                {
+                    return false;
+                }
+
+                var index = PostgresMemoryChunks.IndexDefinition(this, collection, dimension);
+                if (await PostgresCatalog.ExistsAsync(conn, _options.Schema, index.Name, ct).ConfigureAwait(false))
+                {
+                    return true; // not even the table lock CREATE INDEX IF NOT EXISTS would take
+                }
+
+                using var create = Command(conn, index.Sql);
+                await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                // The planner weighs the index against sorting the rows it expects the collection to have: without
+                // statistics of a just-loaded collection it would guess a handful and sort.
+                using var analyze = Command(conn, $"ANALYZE {Table("chunks")} (collection), {Table("documents")} (collection)");
+                await analyze.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
 
     private async Task<IReadOnlyList<string>> ListAsync(NpgsqlConnection conn, CancellationToken ct)
     {
@@ -146,56 +157,6 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
         }
 
         return names;
-    }
-
-    private async Task<PostgresMemoryCollection?> LoadAsync(NpgsqlConnection conn, string name, CancellationToken ct)
-    {
-        // One snapshot: the generation and the rows agree.
-        using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-        PostgresMemoryCollection collection;
-        using (var info = Command(conn, $"SELECT dimension, instruction, template, generation FROM {Table("collections")} WHERE name = $1", name))
-        using (var reader = await info.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            collection = new PostgresMemoryCollection(name, reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt64(3), IndexOptions);
-        }
-
-        using var cmd = Command(conn, $"""
-            SELECT c.document_id, c.ordinal, c.text, c.embedding, d.source, d.metadata::text
-            FROM {Table("chunks")} c JOIN {Table("documents")} d ON d.collection = c.collection AND d.id = c.document_id
-            WHERE c.collection = $1 ORDER BY c.document_id, c.ordinal
-            """, name);
-        using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            string? lastDocument = null;
-            IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                string documentId = reader.GetString(0);
-                if (documentId != lastDocument)
-                {
-                    metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [];
-                    lastDocument = documentId;
-                }
-
-                int ordinal = reader.GetInt32(1);
-                var vector = reader.GetFieldValue<Vector>(3).Memory;
-                string id = ChunkId(documentId, ordinal);
-                if (vector.Length != collection.Dimension)
-                {
-                    throw new DimensionMismatchException($"Stored chunk '{id}' of collection '{name}'", collection.Dimension, vector.Length);
-                }
-
-                collection.Add(new MemoryRecord(id, documentId, ordinal, reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), metadata), vector.Span);
-            }
-        }
-
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-        return collection;
     }
 
     internal static string ChunkId(string documentId, int ordinal) =>

@@ -12,6 +12,12 @@ public sealed class PostgresMemoryStoreOptions
     /// <summary>Seconds a statement may run before it is cancelled. Default 60.</summary>
     public int CommandTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Searches every chunk of the collection exactly (index scans off) instead of through its HNSW index.
+    /// Default <c>false</c>: approximate nearest neighbours, with <c>hnsw.ef_search</c> at least max(40, top + skip).
+    /// </summary>
+    public bool ExactSearch { get; set; }
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
