@@ -116,14 +116,12 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         ArgumentNullException.ThrowIfNull(documents);
         options ??= new IngestOptions();
         options.Validate();
-        var timer = Stopwatch.StartNew();
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var conn = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
-            var writer = new IngestWriter(this, conn, collection, options, progress);
-            return await writer.RunAsync(documents, timer, cancellationToken).ConfigureAwait(false);
+            return await new MemoryIngestor(_embedder).IngestAsync(collection, new SqliteIngestTarget(this, conn, collection), documents, options, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
@@ -183,27 +181,6 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
             reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.GetInt64(4));
-    }
-
-    internal static void CheckVector(ReadOnlySpan<float> vector, int dimension, string collection, string what)
-    {
-        if (vector.Length != dimension)
-        {
-            throw new DimensionMismatchException($"The embedding of {what} (collection '{collection}')", dimension, vector.Length);
-        }
-
-        foreach (float x in vector)
-        {
-            if (!float.IsFinite(x))
-            {
-                throw new InvalidDataException($"The embedding generator returned a non-finite value for {what}; nothing was stored.");
-            }
-        }
-
-        if (TensorPrimitives.Norm(vector) == 0f)
-        {
-            throw new InvalidDataException($"The embedding generator returned a zero vector for {what}; nothing was stored.");
-        }
     }
 
     /// <summary>A vector read back from the file; one that cannot be what we wrote is reported as damage, naming the chunk.</summary>

@@ -81,10 +81,11 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
         ArgumentNullException.ThrowIfNull(documents);
         options ??= new IngestOptions();
         options.Validate();
-        var timer = Stopwatch.StartNew();
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
-        var writer = new PostgresIngestWriter(this, collection, options, progress);
-        return await writer.RunAsync(documents, timer, cancellationToken).ConfigureAwait(false);
+        var result = await new MemoryIngestor(Embedder).IngestAsync(collection, new PostgresIngestTarget(this, collection), documents, options, progress, cancellationToken).ConfigureAwait(false);
+        // Indexed once the rows are in (a first load builds the index once; later writes insert into it).
+        await EnsureSearchIndexAsync(collection, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public void Dispose()

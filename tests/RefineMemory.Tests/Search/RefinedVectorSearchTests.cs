@@ -50,8 +50,12 @@ public sealed class RefinedVectorSearchTests
         float[] query = (await _scenario.Embedder.GenerateAsync([RefinementScenario.Query]))[0].Vector.ToArray();
         var first = await collection.SearchAsync(new ReadOnlyMemory<float>(query), 20, new VectorSearchOptions<Passage> { IncludeVectors = true }).ToListAsync();
         var sample = first.Select(r => new FeedbackCandidate(r.Record.Id, r.Record.Text, r.Record.Embedding!.Value)).ToArray();
-        var outcome = await new FeedbackRefiner(_scenario.Judge, RefinementScenario.Refinement()).RefineAsync(RefinementScenario.Query, null, query, sample);
-        var byHand = await collection.SearchAsync(new ReadOnlyMemory<float>(outcome.QueryVector), 10).ToListAsync();
+        // The query is refined at unit length, then scaled back to its own length for the second search.
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(query);
+        float[] unit = [.. query.Select(x => x / norm)];
+        var outcome = await new FeedbackRefiner(_scenario.Judge, RefinementScenario.Refinement()).RefineAsync(RefinementScenario.Query, null, unit, sample);
+        float[] refined = [.. outcome.QueryVector.Select(x => x * norm)];
+        var byHand = await collection.SearchAsync(new ReadOnlyMemory<float>(refined), 10).ToListAsync();
 
         Assert.Equal(byHand.Select(r => r.Record.Id), result.Hits.Select(h => h.Record.Id));
         Assert.Equal(byHand.Select(r => r.Score!.Value), result.Hits.Select(h => h.Score!.Value));
