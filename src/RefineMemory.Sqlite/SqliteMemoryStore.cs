@@ -17,22 +17,20 @@ namespace RefineMemory.Sqlite;
 /// Collections are loaded into an <see cref="ExactVectorIndex"/> on first use and reloaded when another
 /// process has committed to them since.
 /// </summary>
-public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
+public sealed class SqliteMemoryStore : MemoryStore, IDisposable
 {
     private readonly SqliteMemoryStoreOptions _options;
-    private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly ConcurrentDictionary<string, SqliteMemoryCollection> _loaded = new(StringComparer.Ordinal);
 
     public SqliteMemoryStore(SqliteMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
+        : base(embedder)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(embedder);
         options.Validate();
         _options = options;
-        _embedder = embedder;
         _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeoutSeconds);
         DatabasePath = _database.Path;
     }
@@ -47,7 +45,7 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
     internal Func<int, CancellationToken, Task>? BeforeCommit { get; set; }
 
     /// <exception cref="MemoryStoreException">The database is not ours, damaged or unreadable.</exception>
-    public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
     {
         try
         {
@@ -62,7 +60,7 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
 
     /// <exception cref="CollectionNotFoundException">No collection has that name (or there is no database file yet; none is created).</exception>
     /// <exception cref="MemoryStoreException">The database is not ours, damaged or unreadable, or a stored vector is damaged.</exception>
-    public async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
+    public override async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         try
@@ -105,23 +103,14 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         }
     }
 
-    public async Task<IngestResult> IngestAsync(
-        string collection,
-        IReadOnlyList<MemoryDocument> documents,
-        IngestOptions? options = null,
-        IProgress<IngestProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    /// <exception cref="MemoryStoreException">The database is not ours, damaged, read-only or unreadable.</exception>
+    protected override async Task<IngestResult> IngestIntoAsync(string collection, Func<IIngestTarget, Task<IngestResult>> ingest, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
-        ArgumentNullException.ThrowIfNull(documents);
-        options ??= new IngestOptions();
-        options.Validate();
-
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var conn = await _database.OpenWriteAsync(cancellationToken).ConfigureAwait(false);
-            return await new MemoryIngestor(_embedder).IngestAsync(collection, new SqliteIngestTarget(this, conn, collection), documents, options, progress, cancellationToken).ConfigureAwait(false);
+            return await ingest(new SqliteIngestTarget(this, conn, collection)).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
@@ -140,7 +129,6 @@ public sealed class SqliteMemoryStore : IMemoryStore, IDisposable
         _loadLock.Dispose();
     }
 
-    internal IEmbeddingGenerator<string, Embedding<float>> Embedder => _embedder;
 
     internal bool TryGetLoaded(string name, out SqliteMemoryCollection collection) => _loaded.TryGetValue(name, out collection!);
 

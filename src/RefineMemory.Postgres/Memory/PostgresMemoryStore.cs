@@ -13,7 +13,7 @@ namespace RefineMemory.Postgres;
 /// the server, one statement each, on the collection's partial HNSW index (created when an ingest ends), or exactly
 /// with <see cref="PostgresMemoryStoreOptions.ExactSearch"/>; opening a collection reads its row, never its vectors.
 /// </summary>
-public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
+public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 {
     private readonly PostgresMemoryStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;
@@ -21,12 +21,11 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
     private bool _initialised;
 
     public PostgresMemoryStore(PostgresMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
+        : base(embedder)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(embedder);
         options.Validate();
         _options = options;
-        Embedder = embedder;
         _dataSource = PostgresVectorStore.CreateDataSource(options.ConnectionString);
         var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         Location = $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database ?? b.Username}";
@@ -35,21 +34,19 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
     /// <summary>Where the memory is, as a URI without the password.</summary>
     public string Location { get; }
 
-    internal IEmbeddingGenerator<string, Embedding<float>> Embedder { get; }
-
     internal int CommandTimeoutSeconds => _options.CommandTimeoutSeconds;
 
     internal bool ExactSearch => _options.ExactSearch;
 
     internal string Table(string name) => PostgresMemorySchema.T(_options.Schema, name);
 
-    public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
     {
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
         return await RunAsync(null, "ListCollections", ListAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
+    public override async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
@@ -70,19 +67,10 @@ public sealed class PostgresMemoryStore : IMemoryStore, IDisposable
         return collection ?? throw new CollectionNotFoundException(name, await ListCollectionsAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IngestResult> IngestAsync(
-        string collection,
-        IReadOnlyList<MemoryDocument> documents,
-        IngestOptions? options = null,
-        IProgress<IngestProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    protected override async Task<IngestResult> IngestIntoAsync(string collection, Func<IIngestTarget, Task<IngestResult>> ingest, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
-        ArgumentNullException.ThrowIfNull(documents);
-        options ??= new IngestOptions();
-        options.Validate();
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
-        var result = await new MemoryIngestor(Embedder).IngestAsync(collection, new PostgresIngestTarget(this, collection), documents, options, progress, cancellationToken).ConfigureAwait(false);
+        var result = await ingest(new PostgresIngestTarget(this, collection)).ConfigureAwait(false);
         // Indexed once the rows are in (a first load builds the index once; later writes insert into it).
         await EnsureSearchIndexAsync(collection, cancellationToken).ConfigureAwait(false);
         return result;
