@@ -47,7 +47,6 @@ internal sealed class SqliteMemoryCollection : IMemoryCollection
     /// <summary>The database generation this in-memory copy reflects.</summary>
     public long Generation { get; set; }
 
-    public bool TryGetRecord(string id, out MemoryRecord record) => _records.TryGetValue(id, out record!);
 
     public Task<MemoryRecord?> GetAsync(string id, bool includeEmbedding = false, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryGetValue(id, out var r) ? (includeEmbedding ? r with { Embedding = Index.GetVector(id) } : r) : null);
