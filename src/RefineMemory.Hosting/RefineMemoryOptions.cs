@@ -25,13 +25,19 @@ public sealed class RefineMemoryOptions
     /// <summary>Service key of the <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>; <c>null</c> (default) uses the unkeyed one.</summary>
     public string? EmbeddingGeneratorKey { get; set; }
 
+    /// <summary>
+    /// PostgreSQL: search every chunk exactly instead of through each collection's HNSW index. Default false (HNSW,
+    /// in the server). SQLite collections are always searched exactly, in process.
+    /// </summary>
+    public bool ExactSearch { get; set; }
+
     /// <summary>Results per search unless a call says otherwise. Default 10.</summary>
     public int Top { get; set; } = 10;
 
     /// <summary>Whether searches refine unless a call says otherwise. Default true.</summary>
     public bool Refine { get; set; } = true;
 
-    /// <summary>The refinement (feedback counts, Adam steps). Default: the paper's settings.</summary>
+    /// <summary>The refinement (feedback counts, Adam steps). Default: the validated step (<see cref="RefinementOptions"/>).</summary>
     public RefinementOptions Refinement { get; set; } = new();
 
     /// <summary>How the chat model is asked to judge. Default: yes/no with logprobs, verbalized fallback.</summary>

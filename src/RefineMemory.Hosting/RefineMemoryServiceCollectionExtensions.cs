@@ -43,7 +43,7 @@ public static class RefineMemoryServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value;
             var database = MemoryDatabase.Parse(o.DatabasePath);
             return database.Kind == MemoryDatabaseKind.Postgres
-                ? new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = database.Value }, Resolve<IEmbeddingGenerator<string, Embedding<float>>>(sp, o.EmbeddingGeneratorKey, nameof(o.EmbeddingGeneratorKey)))
+                ? new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = database.Value, ExactSearch = o.ExactSearch }, Resolve<IEmbeddingGenerator<string, Embedding<float>>>(sp, o.EmbeddingGeneratorKey, nameof(o.EmbeddingGeneratorKey)))
                 : throw new InvalidOperationException($"RefineMemoryOptions.DatabasePath '{o.DatabasePath}' is a SQLite file, not PostgreSQL.");
         });
         services.TryAddSingleton<IMemoryStore>(sp =>
