@@ -282,4 +282,46 @@ public sealed class ServerSearchTests(PostgresServer server) : IAsyncLifetime
         using var cmd = new NpgsqlCommand(sql, conn) { Parameters = { new() { Value = value } } };
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
+
+    [Fact]
+    public async Task A_role_that_may_only_read_searches_and_its_ingest_is_refused_with_nothing_written()
+    {
+        var embedder = new WordVectorEmbedder(D);
+        var docs = Documents(120);
+        string schema = PostgresServer.NewName("ro");
+        string collection = PostgresServer.NewName("ro");
+        using (var owner = new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = server.ConnectionString, Schema = schema }, embedder))
+        {
+            await owner.IngestAsync(collection, docs);
+        }
+
+        string role = PostgresServer.NewName("reader");
+        await using (var grant = server.DataSource.CreateCommand($"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA {schema} TO {role}; GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role};"))
+        {
+            await grant.ExecuteNonQueryAsync();
+        }
+
+        string readOnly = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = role }.ConnectionString;
+        using var reader = new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = readOnly, Schema = schema }, embedder);
+        Assert.Equal([collection], await reader.ListCollectionsAsync());
+        var result = await new RefinedSearch(reader, embedder, Judge(docs.Length)).SearchAsync(collection, "urgent notes about shipping");
+        Assert.True(result.Diagnostics.Refined, result.Diagnostics.SkippedReason);
+        Assert.Equal(10, result.Hits.Count);
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => reader.IngestAsync(collection, [new MemoryDocument("new", "a note the reader may not write")]));
+        Assert.Contains("permission denied", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(120, (await reader.GetCollectionAsync(collection)).Count);
+    }
+
+    [Fact]
+    public async Task An_empty_database_has_no_collections_and_reading_it_creates_nothing()
+    {
+        string schema = PostgresServer.NewName("empty");
+        using var store = new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = server.ConnectionString, Schema = schema }, new WordVectorEmbedder(D));
+        Assert.Empty(await store.ListCollectionsAsync());
+        await Assert.ThrowsAsync<CollectionNotFoundException>(() => store.GetCollectionAsync("none"));
+        await using var probe = server.DataSource.CreateCommand("SELECT count(*) FROM pg_namespace WHERE nspname = $1");
+        probe.Parameters.AddWithValue(schema);
+        Assert.Equal(0L, await probe.ExecuteScalarAsync());
+    }
 }

@@ -19,6 +19,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private bool _initialised;
+    private bool _readable;
 
     public PostgresMemoryStore(PostgresMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
         : base(embedder)
@@ -40,16 +41,19 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 
     internal string Table(string name) => PostgresMemorySchema.T(_options.Schema, name);
 
-    public override async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default)
-    {
-        await InitialiseAsync(cancellationToken).ConfigureAwait(false);
-        return await RunAsync(null, "ListCollections", ListAsync, cancellationToken).ConfigureAwait(false);
-    }
+    public override async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
+        await MemoryExistsAsync(cancellationToken).ConfigureAwait(false)
+            ? await RunAsync(null, "ListCollections", ListAsync, cancellationToken).ConfigureAwait(false)
+            : [];
 
     public override async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        await InitialiseAsync(cancellationToken).ConfigureAwait(false);
+        if (!await MemoryExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new CollectionNotFoundException(name, []);
+        }
+
         // The collection's row and its chunk count only; the chunks stay in the server and are searched there.
         var collection = await RunAsync(name, "GetCollection", async (conn, ct) =>
         {
@@ -150,6 +154,38 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 
     internal static string ChunkId(string documentId, int ordinal) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{ordinal}");
+
+    /// <summary>
+    /// Whether the memory tables exist, read without creating anything, so a role that may only read can search
+    /// (only an ingest creates the extension and the tables). A newer schema than this version reads is refused.
+    /// </summary>
+    private async Task<bool> MemoryExistsAsync(CancellationToken cancellationToken)
+    {
+        if (_initialised || _readable)
+        {
+            return true;
+        }
+
+        int? version = await RunAsync(null, "OpenMemory", async (conn, ct) =>
+        {
+            try
+            {
+                using var cmd = Command(conn, $"SELECT MAX(version) FROM {Table("schema")}");
+                return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is int v ? v : 0;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                return (int?)null; // no memory here yet
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (version > PostgresMemorySchema.Version)
+        {
+            throw new InvalidDataException($"The memory in {Location} has schema version {version}; this RefineMemory reads up to {PostgresMemorySchema.Version}. Upgrade RefineMemory.");
+        }
+
+        _readable = version is not null;
+        return _readable;
+    }
 
     private async Task InitialiseAsync(CancellationToken cancellationToken)
     {
