@@ -79,6 +79,13 @@ public sealed class MemoryStoreTests(PostgresServer server) : IAsyncLifetime
         Assert.True(tool.GetProperty("refined").GetBoolean(), refined.Out);
         Assert.Equal(20, tool.GetProperty("judged").GetInt32());
         Assert.True(_models.ChatRequests >= 20);
+        var step = JsonDocument.Parse(refined.Out).RootElement.GetProperty("diagnostics").GetProperty("Step");
+        Assert.InRange(step.GetProperty("StepsTaken").GetInt32(), 1, 1000);
+
+        // The terminal form reports the step in effect too.
+        var human = await RefineProcess.RunAsync(_models.BaseUri, "search", "notes about shipping", "--collection", collection, "--db", server.Uri, "--embedder", "openai");
+        Assert.True(human.Code == 0, human.Err);
+        Assert.Matches(@"step: lr [0-9.]+, \d+ Adam steps, the query turned [0-9.]+ rad", human.Out);
     }
 
     [Fact]

@@ -120,6 +120,11 @@ internal static class SearchCommand
         Console.Out.WriteLine(d.Refined
             ? string.Create(inv, $"refined with {d.Judged.Count(j => j.Score.HasValue)} judged documents; loss {d.Loss[0]:0.####} -> {d.Loss[^1]:0.####}")
             : $"not refined: {TerminalText.Clean(d.SkippedReason ?? "")}");
+        if (d.Step is { } step)
+        {
+            Console.Out.WriteLine(string.Create(inv, $"step: lr {step.LearningRate:0.######}, {step.StepsTaken} Adam steps, the query turned {step.AngleTurned:0.###} rad{(step.StopReason is { } why ? $" ({why})" : "")}"));
+        }
+
         if (d.Refined && d.Note is { } note)
         {
             Console.Out.WriteLine($"note: {TerminalText.Clean(note)}");
@@ -131,7 +136,9 @@ internal static class SearchCommand
             // Stored text is untrusted: an escape sequence in a document must not drive the user's terminal.
             string text = TerminalText.Clean(h.Text);
             text = text.Length > 100 ? text[..99] + "…" : text;
-            Console.Out.WriteLine(string.Create(inv, $"{h.Rank,4}  {h.RankBefore,6}  {h.Score,6:0.0000}  {TerminalText.Clean(h.Id)}  [{TerminalText.Clean(h.Source ?? "")}]  {text}"));
+            // A rank before is unknown below the first search's depth in a store searched in the server.
+            string before = h.RankBefore?.ToString(inv) ?? "-";
+            Console.Out.WriteLine(string.Create(inv, $"{h.Rank,4}  {before,6}  {h.Score,6:0.0000}  {TerminalText.Clean(h.Id)}  [{TerminalText.Clean(h.Source ?? "")}]  {text}"));
         }
 
         Console.Out.WriteLine(string.Create(inv,
