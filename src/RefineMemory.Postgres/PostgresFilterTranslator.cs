@@ -1,18 +1,18 @@
 using System.Linq.Expressions;
 using System.Text;
 using Microsoft.Extensions.VectorData.ProviderServices;
-using Microsoft.Extensions.VectorData.ProviderServices.Filter;
+using RefineMemory.Connectors.Filters;
 
 namespace RefineMemory.Postgres;
 
 /// <summary>
-/// Translates a VectorData filter into a SQL condition whose values are all parameters ($n): <c>==</c>,
-/// <c>!=</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, a bool property alone, <c>Contains</c> on an array
-/// or list property (a tag list, served by its GIN index) and <c>new[] { ... }.Contains(r.Field)</c> (<c>= ANY</c>). Anything else is a <see cref="NotSupportedException"/>
-/// naming the expression. C# semantics are kept where SQL's NULL differs: <c>!=</c> is <c>IS DISTINCT FROM</c>
-/// and <c>!</c> is <c>IS NOT TRUE</c>, so records with a null field match a negated condition.
+/// The PostgreSQL connector's filter translator: a parsed filter (<see cref="FilterParser"/>, the one our in-memory and
+/// SQLite stores use, so all three accept and refuse the same expressions) becomes a SQL condition whose values are
+/// all parameters ($n). C# semantics are kept where SQL's NULL differs: <c>!=</c> is <c>IS DISTINCT FROM</c> and
+/// <c>!</c> is <c>IS NOT TRUE</c>, so records with a null field match a negated condition. <c>Contains</c> on a list
+/// property is <c>@&gt;</c> (served by its GIN index), over a list of values <c>= ANY</c>.
 /// </summary>
-internal sealed class PostgresFilterTranslator : FilterTranslatorBase
+internal sealed class PostgresFilterTranslator
 {
     private readonly StringBuilder _sql = new();
     private readonly List<object?> _values;
@@ -23,126 +23,69 @@ internal sealed class PostgresFilterTranslator : FilterTranslatorBase
     public static string Translate(LambdaExpression filter, CollectionModel model, List<object?> values)
     {
         var translator = new PostgresFilterTranslator(values);
-        var body = translator.PreprocessFilter(filter, model, new FilterPreprocessingOptions { SupportsParameterization = true });
-        translator.Condition(body);
+        translator.Write(FilterParser.Parse(filter, model, "the PostgreSQL connector"));
         return translator._sql.ToString();
     }
 
-    private void Condition(Expression node)
+    private void Write(FilterNode node)
     {
         switch (node)
         {
-            case BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.OrElse } logical:
-                _sql.Append('(');
-                Condition(logical.Left);
-                _sql.Append(logical.NodeType == ExpressionType.AndAlso ? " AND " : " OR ");
-                Condition(logical.Right);
-                _sql.Append(')');
-                return;
-            case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual } comparison:
-                Comparison(comparison);
-                return;
-            case UnaryExpression { NodeType: ExpressionType.Not } not:
+            case AndFilter and:
+                Binary(and.Left, " AND ", and.Right);
+                break;
+            case OrFilter or:
+                Binary(or.Left, " OR ", or.Right);
+                break;
+            case NotFilter not:
                 _sql.Append("((");
-                Condition(not.Operand);
+                Write(not.Operand);
                 _sql.Append(") IS NOT TRUE)");
-                return;
-            case MethodCallExpression call when TryMatchContains(call, out var source, out var item) && TryBindProperty(source, out var array) && Value(item, out object? element):
-                _sql.Append('(').Append(Column(array)).Append(" @> ").Append(Parameter(OneElementArray(array, element))).Append(')');
-                return;
-            case MethodCallExpression call when TryMatchContains(call, out var source, out var item) && Column(item, out string? column) && Values(source, out var values):
-                _sql.Append('(').Append(column).Append(" = ANY(").Append(Parameter(values)).Append("))");
-                return;
-            case var _ when Column(node, out string? column) && (Nullable.GetUnderlyingType(node.Type) ?? node.Type) == typeof(bool):
-                _sql.Append('(').Append(column).Append(" IS TRUE)");
-                return;
+                break;
+            case ConstantFilter c:
+                _sql.Append(c.Value ? "TRUE" : "FALSE");
+                break;
+            case CompareFilter c:
+                _sql.Append('(').Append(Column(c.Field)).Append(c.Value is null
+                    ? (c.Equal ? " IS NULL" : " IS NOT NULL")
+                    : (c.Equal ? " = " : " IS DISTINCT FROM ") + Parameter(c.Value)).Append(')');
+                break;
+            case TagFilter t:
+                _sql.Append('(').Append(Column(t.Field)).Append(" @> ").Append(Parameter(TypedArray(t.Field.Property.Type, [t.Value]))).Append(')');
+                break;
+            case InFilter i:
+                var present = i.Values.Where(v => v is not null).ToArray();
+                _sql.Append('(').Append(Column(i.Field)).Append(" = ANY(").Append(Parameter(TypedArray(i.Field.Property.Type, present, element: true))).Append(')');
+                _sql.Append(present.Length < i.Values.Count ? $" OR {Column(i.Field)} IS NULL)" : ")");
+                break;
+            case TrueFilter t:
+                _sql.Append('(').Append(Column(t.Field)).Append(" IS TRUE)");
+                break;
             default:
-                throw Unsupported(node);
+                throw new NotSupportedException($"Filter node {node.GetType().Name} is not supported by the PostgreSQL connector.");
         }
     }
 
-    private void Comparison(BinaryExpression comparison)
+    private void Binary(FilterNode left, string op, FilterNode right)
     {
-        bool equal = comparison.NodeType == ExpressionType.Equal;
-        if (!(Column(comparison.Left, out string? column) && Value(comparison.Right, out object? value))
-            && !(Column(comparison.Right, out column) && Value(comparison.Left, out value)))
-        {
-            throw Unsupported(comparison);
-        }
-
-        _sql.Append('(').Append(column).Append(value is null
-            ? (equal ? " IS NULL" : " IS NOT NULL")
-            : (equal ? " = " : " IS DISTINCT FROM ") + Parameter(value)).Append(')');
+        _sql.Append('(');
+        Write(left);
+        _sql.Append(op);
+        Write(right);
+        _sql.Append(')');
     }
 
-    private bool Column(Expression node, out string? column)
+    private static string Column(FilterField field) => PostgresSql.Quote(field.Property.StorageName);
+
+    /// <summary>The values as an array of the column's element type (of the property itself with <paramref name="element"/>), as Npgsql sends arrays.</summary>
+    private static Array TypedArray(Type propertyType, object?[] values, bool element = false)
     {
-        // (T)r["Name"] in dynamic collections, and widening to a nullable type in r => r.Int == nullableInt.
-        while (node is UnaryExpression { NodeType: ExpressionType.Convert } convert)
-        {
-            node = convert.Operand;
-        }
-
-        column = TryBindProperty(node, out var property) ? Column(property) : null;
-        return column is not null;
-    }
-
-    private static string Column(PropertyModel property) => PostgresSql.Quote(property.StorageName);
-
-    private static bool Value(Expression node, out object? value)
-    {
-        while (node is UnaryExpression { NodeType: ExpressionType.Convert } convert)
-        {
-            node = convert.Operand;
-        }
-
-        (bool found, value) = node switch
-        {
-            ConstantExpression constant => (true, constant.Value),
-            QueryParameterExpression parameter => (true, parameter.Value),
-            _ => (false, null),
-        };
-        return found;
-    }
-
-    /// <summary>The values of <c>new[] { ... }.Contains(r.Field)</c> or of a captured array or list, as a typed array.</summary>
-    private static bool Values(Expression source, out Array? values)
-    {
-        values = null;
-        if (source is NewArrayExpression newArray)
-        {
-            var items = new object?[newArray.Expressions.Count];
-            for (int i = 0; i < items.Length; i++)
-            {
-                if (!Value(newArray.Expressions[i], out items[i]))
-                {
-                    return false;
-                }
-            }
-
-            values = Array.CreateInstance(newArray.Type.GetElementType()!, items.Length);
-            Array.Copy(items, values, items.Length);
-            return true;
-        }
-
-        if (Value(source, out object? captured) && captured is System.Collections.IEnumerable sequence and not string
-            && PostgresModelBuilder.ElementType(captured.GetType()) is { } element)
-        {
-            var items = sequence.Cast<object?>().ToArray();
-            values = Array.CreateInstance(element, items.Length);
-            Array.Copy(items, values, items.Length);
-            return true;
-        }
-
-        return false;
-    }
-
-    private static Array OneElementArray(PropertyModel property, object? element)
-    {
-        Type type = PostgresModelBuilder.ElementType(property.Type)
-            ?? throw new NotSupportedException($"Contains is translated on array and list properties; '{property.ModelName}' is a {property.Type.Name}.");
-        var array = Array.CreateInstance(type, 1);
-        array.SetValue(element, 0);
+        Type type = element
+            ? Nullable.GetUnderlyingType(propertyType) ?? propertyType
+            : PostgresModelBuilder.ElementType(propertyType)
+                ?? throw new NotSupportedException($"Contains is translated on array and list properties; this one is a {propertyType.Name}.");
+        var array = Array.CreateInstance(type, values.Length);
+        Array.Copy(values, array, values.Length);
         return array;
     }
 
@@ -151,7 +94,4 @@ internal sealed class PostgresFilterTranslator : FilterTranslatorBase
         _values.Add(value);
         return "$" + _values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    private static NotSupportedException Unsupported(Expression node) =>
-        new($"The PostgreSQL connector cannot translate the filter expression '{node}' ({node.NodeType}); it supports ==, !=, &&, ||, !, bool properties, Contains on a list property and a list of values' Contains of a property.");
 }
