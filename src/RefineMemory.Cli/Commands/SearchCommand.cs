@@ -11,7 +11,7 @@ using RefineMemory.Hosting;
 namespace RefineMemory.Cli.Commands;
 
 /// <summary>
-/// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json] [--exact]</c>: one refined
+/// <c>refine search "query" --collection docs [--top 10] [--no-refine] [--filter k=v] [--json] [--exact] [--hyde]</c>: one refined
 /// search over the memory (SQLite or PostgreSQL), printing results with their rank before refinement and the time of each stage.
 /// </summary>
 internal static class SearchCommand
@@ -28,9 +28,10 @@ internal static class SearchCommand
         var feedback = new Option<int?>("--feedback") { Description = "Documents judged (default 20)." };
         var filter = new Option<string[]>("--filter") { Description = "Metadata tag key=value every result must have (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the tool's JSON output plus diagnostics." };
+        var hyde = new Option<bool>("--hyde") { Description = "HyDE: the chat model (REFINE_CHAT_*) writes a hypothetical answer, whose embedding is searched and refined instead of the query's." };
         var exact = new Option<bool>("--exact") { Description = "PostgreSQL: search every chunk exactly instead of through the HNSW index (SQLite is always exact)." };
         var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
-        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, exact, judgeBudget };
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, exact, hyde, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
             // Every number is checked before any work (and before a paid judge is called).
@@ -53,7 +54,7 @@ internal static class SearchCommand
             using var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
             if (chat is null)
             {
-                judge = refine ? throw new ModelConfigurationException(problem) : MemoryCommandSupport.NoJudge(problem);
+                judge = refine || parse.GetValue(hyde) ? throw new ModelConfigurationException(problem) : MemoryCommandSupport.NoJudge(problem);
             }
             else
             {
@@ -63,7 +64,7 @@ internal static class SearchCommand
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator, parse.GetValue(exact));
             using var owned = store as IDisposable;
-            var search = new RefinedSearch(store, generator, judge);
+            var search = new RefinedSearch(store, generator, judge, new RefinedSearchOptions { QueryWriter = parse.GetValue(hyde) ? new Embed.HydeQueryWriter(chat!) : null });
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
             {
                 Top = topValue,
@@ -120,6 +121,11 @@ internal static class SearchCommand
         Console.Out.WriteLine(d.Refined
             ? string.Create(inv, $"refined with {d.Judged.Count(j => j.Score.HasValue)} judged documents; loss {d.Loss[0]:0.####} -> {d.Loss[^1]:0.####}")
             : $"not refined: {TerminalText.Clean(d.SkippedReason ?? "")}");
+        if (d.HypotheticalDocuments.Count > 0)
+        {
+            Console.Out.WriteLine($"HyDE searched with {d.HypotheticalDocuments.Count} hypothetical document(s): {TerminalText.Clean(d.HypotheticalDocuments[0])}");
+        }
+
         if (d.Step is { } step)
         {
             Console.Out.WriteLine(string.Create(inv, $"step: lr {step.LearningRate:0.######}, {step.StepsTaken} Adam steps, the query turned {step.AngleTurned:0.###} rad{(step.StopReason is { } why ? $" ({why})" : "")}"));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Judge;
 using RefineMemory.Metrics;
@@ -127,7 +126,9 @@ public sealed class EvaluationRunner
                 throw new DimensionMismatchException("HyDE query vector", embeddings.Dimension, hydeVector.Length);
             }
 
-            methods[EvalMethods.Hyde] = MethodMetrics.Of(Cosines(embeddings, query, hydeVector), labels);
+            // HyDE's ranking is the pipeline's plain search with the hypothetical document's vector.
+            var hydeRanking = await pool.RankAsync(query, hydeVector, _judgeFor(query), Seeded(_options.Refinement, queryIndex), ct, refine: false).ConfigureAwait(false);
+            methods[EvalMethods.Hyde] = MethodMetrics.Of(hydeRanking.After, labels);
         }
 
         var loss = search.Step is { } step ? search.Loss.Append(step.FinalLoss).ToArray() : [];
@@ -183,17 +184,6 @@ public sealed class EvaluationRunner
         var seeded = options.Clone();
         seeded.Seed = options.Seed + queryIndex;
         return seeded;
-    }
-
-    private static float[] Cosines(DatasetEmbeddings embeddings, EvalQuery query, ReadOnlySpan<float> queryVector)
-    {
-        var scores = new float[query.Pool.Count];
-        for (int i = 0; i < scores.Length; i++)
-        {
-            scores[i] = TensorPrimitives.Dot(queryVector, embeddings.Document(query.Pool[i]).Span);
-        }
-
-        return scores;
     }
 
     private static int FirstRelevant(int[] order, float[] labels)

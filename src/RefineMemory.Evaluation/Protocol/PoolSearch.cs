@@ -47,7 +47,7 @@ internal sealed class PoolSearch
     /// Runs the pipeline for the whole pool with the query's precomputed embedding and returns each pool
     /// document's score before and after refinement, in pool order, with the search's diagnostics.
     /// </summary>
-    public async Task<PoolRanking> RankAsync(EvalQuery query, ReadOnlyMemory<float> queryVector, IRelevanceJudge judge, RefinementOptions refinement, CancellationToken cancellationToken)
+    public async Task<PoolRanking> RankAsync(EvalQuery query, ReadOnlyMemory<float> queryVector, IRelevanceJudge judge, RefinementOptions refinement, CancellationToken cancellationToken, bool refine = true)
     {
         var pipeline = new RefinedVectorSearch<MemoryRecord>(_chunks, PrecomputedQueries.Instance, judge, new RefinedVectorSearchOptions<MemoryRecord>
         {
@@ -56,6 +56,7 @@ internal sealed class PoolSearch
             VectorSelector = r => r.Embedding,
             Instruction = query.Instruction,
             SampleDepth = Size,
+            Refine = refine,
             Refinement = refinement,
         });
         var result = await pipeline.SearchAsync(query.Text, Size, new RefinedVectorSearchRequest<MemoryRecord> { QueryVector = queryVector }, cancellationToken).ConfigureAwait(false);
@@ -65,7 +66,7 @@ internal sealed class PoolSearch
         {
             int p = _position[hit.Record.Id];
             after[p] = (float)hit.Score!.Value;
-            before[p] = (float)hit.ScoreBefore!.Value;
+            before[p] = (float)(hit.ScoreBefore ?? hit.Score!.Value);
         }
 
         return new PoolRanking(before, after, result.Diagnostics);

@@ -53,6 +53,7 @@ public sealed class RefinedSearch
             InstructionTemplate = col.InstructionTemplate,
             Refine = Options.Refine,
             SampleDepth = Options.SampleDepth,
+            QueryWriter = Options.QueryWriter,
             Refinement = Options.Refinement,
         });
         var result = await pipeline.SearchAsync(query, top, new RefinedVectorSearchRequest<MemoryRecord>

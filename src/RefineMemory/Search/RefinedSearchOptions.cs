@@ -17,6 +17,9 @@ public sealed class RefinedSearchOptions
     /// </summary>
     public int SampleDepth { get; set; } = 100;
 
+    /// <summary>HyDE as the embed stage (<see cref="RefinedVectorSearchOptions{TRecord}.QueryWriter"/>). Default <c>null</c>: the query is embedded.</summary>
+    public Embed.HydeQueryWriter? QueryWriter { get; set; }
+
     /// <summary>The refinement settings (feedback counts, Adam steps, learning rate). Default: the paper's.</summary>
     public RefinementOptions Refinement { get; set; } = new();
 

@@ -71,9 +71,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
         var total = Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
-        var queryVector = request?.QueryVector is { IsEmpty: false } given
-            ? given.ToArray()
-            : await EmbedQueryAsync(QueryInstruction.Format(query, instruction, Options.InstructionTemplate), cancellationToken).ConfigureAwait(false);
+        var (queryVector, hypothetical) = await EmbedStageAsync(query, instruction, request, cancellationToken).ConfigureAwait(false);
         var embedTime = stage.Elapsed;
 
         stage.Restart();
@@ -89,6 +87,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
                 SkippedReason = "refinement was turned off for this search",
                 Candidates = plain.Count,
                 Passes = 1,
+                HypotheticalDocuments = hypothetical,
             });
         }
 
@@ -136,6 +135,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             Candidates = firstSearch.Ranked?.EligibleCount ?? first.Count,
             Passes = (firstSearch.Ranked?.Passes ?? 1) + (rescored ? 1 : 0),
             Step = RefinementStep.Of(outcome, queryVector),
+            HypotheticalDocuments = hypothetical,
             Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
@@ -314,6 +314,23 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
     /// <summary>The first search: its results, the ranking they came from when the store keeps one, and why vectors were re-embedded.</summary>
     private sealed record FirstSearch(List<VectorSearchResult<TRecord>> Results, RankedFirstPass<TRecord>? Ranked, string? ReembedReason);
+
+    /// <summary>The vector searched first: the caller's, HyDE's (with the documents it wrote), or the query's embedding.</summary>
+    private async Task<(float[] Vector, IReadOnlyList<string> Hypothetical)> EmbedStageAsync(string query, string? instruction, RefinedVectorSearchRequest<TRecord>? request, CancellationToken cancellationToken)
+    {
+        if (request?.QueryVector is { IsEmpty: false } given)
+        {
+            return (given.ToArray(), []);
+        }
+
+        if (Options.QueryWriter is { } writer && request?.UseHyde != false)
+        {
+            var hyde = await writer.EmbedAsync(query, instruction, _embedder, cancellationToken).ConfigureAwait(false);
+            return (hyde.Vector, hyde.HypotheticalDocuments);
+        }
+
+        return (await EmbedQueryAsync(QueryInstruction.Format(query, instruction, Options.InstructionTemplate), cancellationToken).ConfigureAwait(false), []);
+    }
 
     private async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
     {

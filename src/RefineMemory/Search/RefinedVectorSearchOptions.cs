@@ -53,6 +53,13 @@ public sealed class RefinedVectorSearchOptions<TRecord>
     /// <summary>How the query and the instruction are combined. Default <see cref="QueryInstruction.DefaultTemplate"/>.</summary>
     public string InstructionTemplate { get; set; } = QueryInstruction.DefaultTemplate;
 
+    /// <summary>
+    /// HyDE (Gao et al. 2022) as the embed stage: the writer's chat model writes hypothetical documents for the query,
+    /// and their mean embedding (as documents) is the vector searched first and refined. Default <c>null</c>: the
+    /// query itself is embedded. Each call may turn it off (<see cref="RefinedVectorSearchRequest{TRecord}.UseHyde"/>).
+    /// </summary>
+    public HydeQueryWriter? QueryWriter { get; set; }
+
     /// <summary>Results returned when a call passes no positive top (the <see cref="Microsoft.Extensions.VectorData.IVectorSearchable{TRecord}"/> path always passes one). Default 10.</summary>
     public int Top { get; set; } = 10;
 

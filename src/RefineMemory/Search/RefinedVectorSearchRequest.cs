@@ -36,4 +36,7 @@ public sealed class RefinedVectorSearchRequest<TRecord>
     /// queries), so the search skips the embed stage; empty or <c>null</c>: the query text is embedded.
     /// </summary>
     public ReadOnlyMemory<float>? QueryVector { get; set; }
+
+    /// <summary>Whether to embed the query through <see cref="RefinedVectorSearchOptions{TRecord}.QueryWriter"/> (HyDE) when one is set. Default true.</summary>
+    public bool? UseHyde { get; set; }
 }

@@ -49,6 +49,9 @@ public sealed class SearchDiagnostics
     /// </summary>
     public string? ReembeddedReason { get; init; }
 
+    /// <summary>The hypothetical documents HyDE wrote and searched with instead of the query, or empty when the query itself was embedded.</summary>
+    public IReadOnlyList<string> HypotheticalDocuments { get; init; } = [];
+
     /// <summary>The step in effect (rate, steps taken, angle turned, losses), or <c>null</c> when not refined.</summary>
     public RefinementStep? Step { get; init; }
 

@@ -211,6 +211,44 @@ public sealed class RefinedVectorSearchTests
         Assert.NotNull(selected);
     }
 
+    [Fact]
+    public async Task With_a_query_writer_the_hypothetical_document_is_searched_and_refined_and_the_diagnostics_show_it()
+    {
+        var collection = await InMemoryAsync();
+        var target = _scenario.Passages[^1];
+        var writer = new HydeQueryWriter(new FixedAnswerChat(target.Text));
+        var options = Options();
+        options.QueryWriter = writer;
+        var search = new RefinedVectorSearch<Passage>(collection, _scenario.Embedder, _scenario.Judge, options);
+
+        var plain = await search.SearchAsync(RefinementScenario.Query, 5, new RefinedVectorSearchRequest<Passage> { Refine = false });
+        Assert.Equal(target.Id, plain.Hits[0].Record.Id); // the hypothetical document's own embedding ranks it first
+        Assert.Equal([target.Text], plain.Diagnostics.HypotheticalDocuments);
+
+        var refined = await search.SearchAsync(RefinementScenario.Query, 5);
+        Assert.Equal([target.Text], refined.Diagnostics.HypotheticalDocuments);
+        Assert.Equal(20, refined.Diagnostics.Judged.Count);
+
+        var withoutHyde = await search.SearchAsync(RefinementScenario.Query, 5, new RefinedVectorSearchRequest<Passage> { Refine = false, UseHyde = false });
+        Assert.Empty(withoutHyde.Diagnostics.HypotheticalDocuments);
+        Assert.NotEqual(target.Id, withoutHyde.Hits[0].Record.Id);
+    }
+
+    private sealed class FixedAnswerChat(string answer) : Microsoft.Extensions.AI.IChatClient
+    {
+        public Task<Microsoft.Extensions.AI.ChatResponse> GetResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, answer)));
+
+        public IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
     private RefinedVectorSearch<Passage> Decorate(IVectorSearchable<Passage> inner) => new(inner, _scenario.Embedder, _scenario.Judge, Options());
 
     private static RefinedVectorSearchOptions<Passage> Options() => new() { Refinement = RefinementScenario.Refinement() };
