@@ -15,6 +15,9 @@ using RefineMemory.UseLite;
 // The judge is an oracle everywhere (gold labels / cluster membership). Prints Markdown tables.
 // Usage: refine-scale --connection "Host=...;Port=...;Username=postgres" [--n 100000] [--dim 384] [--clusters 200]
 //                     [--queries 100] [--ef 40,100,200] [--clinc ../shared/datasets/clinc150] [--no-memory-stores | --memory-n 20000] [--no-synthetic]
+// The memory store at scale (two runs, so the searching process never holds the vectors; same --n/--dim/--clusters/--queries):
+//        refine-scale --connection ... --n 1000000 --memory-ingest NAME [--batch 10000] [--model-id arctic-embed-xs]
+//        refine-scale --connection ... --n 1000000 --memory-search NAME
 var options = ParseArgs(args);
 string connection = options.GetValueOrDefault("connection") ?? throw new ArgumentException("--connection is required (an Npgsql connection string).");
 int n = int.Parse(options.GetValueOrDefault("n", "100000"), CultureInfo.InvariantCulture);
@@ -28,6 +31,19 @@ var ct = cts.Token;
 
 using var dataSource = PostgresVectorStore.CreateDataSource(connection);
 Console.WriteLine($"# refine-scale, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {File.ReadAllText("/proc/loadavg").Trim()}");
+if (options.GetValueOrDefault("memory-ingest") is { } ingestInto)
+{
+    int batch = int.Parse(options.GetValueOrDefault("batch", "10000"), CultureInfo.InvariantCulture);
+    await MemoryStoreScale.IngestAsync(ScaleData.Clustered(n, dim, clusters, queries), connection, ingestInto, batch, options.GetValueOrDefault("model-id"), ct);
+    return;
+}
+
+if (options.GetValueOrDefault("memory-search") is { } searchIn)
+{
+    await MemoryStoreScale.SearchAsync(ScaleData.Clustered(n, dim, clusters, queries, keepVectors: false), connection, searchIn, ct);
+    return;
+}
+
 
 var synthetic = options.ContainsKey("no-synthetic") ? null : ScaleData.Clustered(n, dim, clusters, queries);
 if (synthetic is not null && !options.ContainsKey("no-memory-stores"))

@@ -8,13 +8,15 @@ namespace RefineMemory.Postgres.Scale;
 /// </summary>
 public sealed record ScaleData(string Name, float[][] Vectors, int[] Groups, float[][] Queries, int[] QueryGroups)
 {
-    public int Dimension => Vectors[0].Length;
+    public int Dimension => (Vectors.Length > 0 ? Vectors[0] : Queries[0]).Length;
 
     /// <summary>
     /// <paramref name="count"/> points around <paramref name="clusters"/> random centres (noise of norm ~0.9 against
-    /// a unit centre: clusters overlap, as real embeddings do), normalised; queries drawn the same way.
+    /// a unit centre: clusters overlap, as real embeddings do), normalised; queries drawn the same way. Without
+    /// <paramref name="keepVectors"/> the points are drawn (the random sequence, hence the queries, stay the same)
+    /// and dropped: the groups and queries of a large set, for a process that must not hold its vectors.
     /// </summary>
-    public static ScaleData Clustered(int count, int dimension, int clusters, int queries, int seed = 42)
+    public static ScaleData Clustered(int count, int dimension, int clusters, int queries, int seed = 42, bool keepVectors = true)
     {
         var random = new Random(seed);
         var centres = Enumerable.Range(0, clusters).Select(_ => Unit(Gaussian(random, dimension, 1f))).ToArray();
@@ -27,7 +29,21 @@ public sealed record ScaleData(string Name, float[][] Vectors, int[] Groups, flo
         }
 
         var groups = Enumerable.Range(0, count).Select(_ => random.Next(clusters)).ToArray();
-        var vectors = groups.Select(Point).ToArray();
+        float[][] vectors;
+        if (keepVectors)
+        {
+            vectors = groups.Select(Point).ToArray();
+        }
+        else
+        {
+            foreach (int g in groups)
+            {
+                _ = Point(g);
+            }
+
+            vectors = [];
+        }
+
         var queryGroups = Enumerable.Range(0, queries).Select(_ => random.Next(clusters)).ToArray();
         return new ScaleData($"synthetic {count:N0} x {dimension}, {clusters} clusters", vectors, groups, queryGroups.Select(Point).ToArray(), queryGroups);
     }
