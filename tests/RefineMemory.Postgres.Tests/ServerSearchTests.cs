@@ -324,4 +324,35 @@ public sealed class ServerSearchTests(PostgresServer server) : IAsyncLifetime
         probe.Parameters.AddWithValue(schema);
         Assert.Equal(0L, await probe.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task The_chunk_count_is_kept_in_the_collections_row_and_a_memory_without_it_is_counted_once()
+    {
+        var embedder = new WordVectorEmbedder(D);
+        string schema = PostgresServer.NewName("count");
+        string collection = PostgresServer.NewName("count");
+        using var store = new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = server.ConnectionString, Schema = schema }, embedder);
+        var docs = Documents(60);
+        await store.IngestAsync(collection, docs[..50]);
+        Assert.Equal(50, (await store.GetCollectionAsync(collection)).Count);
+        await store.IngestAsync(collection, docs); // 50 unchanged, 10 new
+        Assert.Equal(60, await StoredCountAsync());
+
+        // A memory written before the count was kept: read by summing, and kept again by the next ingest.
+        await using (var forget = server.DataSource.CreateCommand($"UPDATE {schema}.refine_memory_collections SET chunk_count = NULL"))
+        {
+            await forget.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(60, (await store.GetCollectionAsync(collection)).Count);
+        await store.IngestAsync(collection, [new MemoryDocument("extra", "one more note about invoices")]);
+        Assert.Equal(61, await StoredCountAsync());
+        Assert.Equal(61, (await store.GetCollectionAsync(collection)).Count);
+
+        async Task<long?> StoredCountAsync()
+        {
+            await using var read = server.DataSource.CreateCommand($"SELECT chunk_count FROM {schema}.refine_memory_collections");
+            return await read.ExecuteScalarAsync() as long?;
+        }
+    }
 }

@@ -57,6 +57,12 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
             await ExecuteAsync(conn, "SELECT pg_advisory_xact_lock(hashtext('refine_memory:' || $1))", ct, collection).ConfigureAwait(false);
             await EnsureCollectionAsync(conn, batch, ct).ConfigureAwait(false);
             var docs = batch.Documents;
+            long replaced;
+            using (var before = store.Command(conn, $"SELECT COALESCE(SUM(chunk_count), 0) FROM {store.Table("documents")} WHERE collection = $1 AND id = ANY($2)", collection, docs.Select(p => p.Document.Id).ToArray()))
+            {
+                replaced = (long)(await before.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+
             await ExecuteAsync(conn, $"DELETE FROM {store.Table("chunks")} WHERE collection = $1 AND document_id = ANY($2)", ct, collection, docs.Select(p => p.Document.Id).ToArray()).ConfigureAwait(false);
             await ExecuteAsync(conn, $"""
                 INSERT INTO {store.Table("documents")} (collection, id, source, metadata, content_hash, chunk_count)
@@ -66,7 +72,12 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
                 """, ct, collection, docs.Select(p => p.Document.Id).ToArray(), docs.Select(p => p.Document.Source).ToArray(),
                 docs.Select(p => JsonSerializer.Serialize(p.Document.Metadata)).ToArray(), docs.Select(p => p.ContentHash).ToArray(), docs.Select(p => p.Chunks.Count).ToArray()).ConfigureAwait(false);
             await CopyChunksAsync(conn, docs, ct).ConfigureAwait(false);
-            await ExecuteAsync(conn, $"UPDATE {store.Table("collections")} SET generation = generation + 1 WHERE name = $1", ct, collection).ConfigureAwait(false);
+            // The chunk count is kept in the collection's row, so opening a collection never sums its documents.
+            await ExecuteAsync(conn, $"""
+                UPDATE {store.Table("collections")} SET generation = generation + 1, chunk_count = CASE WHEN chunk_count IS NULL
+                    THEN (SELECT COALESCE(SUM(d.chunk_count), 0) FROM {store.Table("documents")} d WHERE d.collection = $1) ELSE chunk_count + $2 END
+                WHERE name = $1
+                """, ct, collection, docs.Sum(p => (long)p.Chunks.Count) - replaced).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);

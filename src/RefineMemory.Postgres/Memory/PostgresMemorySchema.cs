@@ -37,6 +37,13 @@ internal static class PostgresMemorySchema
             embedding vector NOT NULL,
             PRIMARY KEY (collection, document_id, ordinal),
             FOREIGN KEY (collection, document_id) REFERENCES {T(s, "documents")} (collection, id) ON DELETE CASCADE);
+        DO $$ BEGIN
+            -- Added after version 1's first release; a writer that does not own the table must not need to alter it.
+            IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = {PostgresSql.Literal(s)}
+                    AND table_name = 'refine_memory_collections' AND column_name = 'chunk_count') THEN
+                ALTER TABLE {T(s, "collections")} ADD COLUMN chunk_count bigint;
+            END IF;
+        END $$;
         CREATE INDEX IF NOT EXISTS refine_memory_chunks_by_text_hash ON {T(s, "chunks")} (collection, text_hash);
         """;
 

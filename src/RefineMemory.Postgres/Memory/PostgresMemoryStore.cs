@@ -54,21 +54,50 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
             throw new CollectionNotFoundException(name, []);
         }
 
-        // The collection's row and its chunk count only; the chunks stay in the server and are searched there.
-        var collection = await RunAsync(name, "GetCollection", async (conn, ct) =>
-        {
-            using var cmd = Command(conn, $"""
-                SELECT dimension, instruction, template, embedding_model,
-                    (SELECT COALESCE(SUM(chunk_count), 0) FROM {Table("documents")} d WHERE d.collection = c.name)
-                FROM {Table("collections")} c WHERE name = $1
-                """, name);
-            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new PostgresMemoryCollection(this, name, reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), checked((int)reader.GetInt64(4)))
-                : null;
-        }, cancellationToken).ConfigureAwait(false);
+        // The collection's row only (its chunk count is kept there); the chunks stay in the server and are searched there.
+        var collection = await RunAsync(name, "GetCollection", (conn, ct) => ReadCollectionAsync(conn, name, ct), cancellationToken).ConfigureAwait(false);
         return collection ?? throw new CollectionNotFoundException(name, await ListCollectionsAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<PostgresMemoryCollection?> ReadCollectionAsync(NpgsqlConnection conn, string name, CancellationToken ct)
+    {
+        string? instruction, model;
+        string template;
+        int dimension;
+        long? count;
+        try
+        {
+            using var cmd = Command(conn, $"SELECT dimension, instruction, template, embedding_model, chunk_count FROM {Table("collections")} WHERE name = $1", name);
+            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            (dimension, instruction, template, model, count) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedColumn)
+        {
+            // A memory written before the count was kept, read by a role that may not add the column: count once.
+            using var cmd = Command(conn, $"SELECT dimension, instruction, template, embedding_model FROM {Table("collections")} WHERE name = $1", name);
+            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            (dimension, instruction, template, model, count) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), null);
+        }
+
+        if (count is null)
+        {
+            using var sum = Command(conn, $"SELECT COALESCE(SUM(chunk_count), 0) FROM {Table("documents")} WHERE collection = $1", name);
+            count = (long)(await sum.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+
+        return new PostgresMemoryCollection(this, name, dimension, instruction, template, model, checked((int)count.Value));
     }
 
     protected override async Task<IngestResult> IngestIntoAsync(string collection, Func<IIngestTarget, Task<IngestResult>> ingest, CancellationToken cancellationToken)
