@@ -134,7 +134,7 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
             loaded.RemoveDocument(p.Document.Id, p.PreviousChunkCount);
             for (int i = 0; i < p.Chunks.Count; i++)
             {
-                var record = new MemoryRecord(SqliteMemoryCollection.ChunkId(p.Document.Id, i), p.Document.Id, i, p.Chunks[i], p.Document.Source, p.Document.Metadata);
+                var record = new MemoryRecord(MemoryRecord.ChunkId(p.Document.Id, i), p.Document.Id, i, p.Chunks[i], p.Document.Source, p.Document.Metadata);
                 loaded.Add(record, p.Vectors[i]);
             }
         }

@@ -61,12 +61,9 @@ internal sealed class SqliteMemoryCollection : IMemoryCollection
     {
         for (int i = 0; i < chunkCount; i++)
         {
-            string id = ChunkId(documentId, i);
+            string id = MemoryRecord.ChunkId(documentId, i);
             Index.Remove(id);
             _records.TryRemove(id, out _);
         }
     }
-
-    public static string ChunkId(string documentId, int ordinal) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{ordinal}");
 }

@@ -232,7 +232,7 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
             }
 
             int ordinal = reader.GetInt32(1);
-            var record = new MemoryRecord(SqliteMemoryCollection.ChunkId(documentId, ordinal), documentId, ordinal, reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), metadata);
+            var record = new MemoryRecord(MemoryRecord.ChunkId(documentId, ordinal), documentId, ordinal, reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), metadata);
             collection.Add(record, StoredVector(reader.GetValue(3), info.Dimension, name, record.Id));
         }
 

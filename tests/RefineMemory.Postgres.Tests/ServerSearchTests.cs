@@ -349,6 +349,15 @@ public sealed class ServerSearchTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(61, await StoredCountAsync());
         Assert.Equal(61, (await store.GetCollectionAsync(collection)).Count);
 
+        // A memory from before the column existed, opened by a process that only reads: counted from its documents.
+        await using (var drop = server.DataSource.CreateCommand($"ALTER TABLE {schema}.refine_memory_collections DROP COLUMN chunk_count"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        using var reader = new PostgresMemoryStore(new PostgresMemoryStoreOptions { ConnectionString = server.ConnectionString, Schema = schema }, embedder);
+        Assert.Equal(61, (await reader.GetCollectionAsync(collection)).Count);
+
         async Task<long?> StoredCountAsync()
         {
             await using var read = server.DataSource.CreateCommand($"SELECT chunk_count FROM {schema}.refine_memory_collections");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.VectorData;
 using Npgsql;
 using Pgvector;
 using RefineMemory.Memory;
+using RefineMemory.Search;
 
 namespace RefineMemory.Postgres;
 
@@ -28,7 +28,6 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
     /// <summary>pgvector's largest dimension an HNSW index over <c>vector</c> takes; larger collections are searched exactly.</summary>
     public const int MaxIndexedDimension = 2000;
 
-    private static readonly MethodInfo HasTag = typeof(MemoryRecord).GetMethod(nameof(MemoryRecord.HasTag))!;
     private readonly PostgresMemoryStore _store;
     private readonly string _collection;
     private readonly int _dimension;
@@ -90,7 +89,7 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
         options ??= new VectorSearchOptions<MemoryRecord>();
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        var query = Query(searchValue);
+        var query = ChunkQuery.Vector(searchValue, _collection, _dimension);
         string? tags = Tags(options.Filter);
         bool include = options.IncludeVectors;
         var rows = await _store.RunAsync(_collection, "Search", async (conn, ct) =>
@@ -174,24 +173,8 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
         string documentId = reader.GetString(0);
         int ordinal = reader.GetInt32(1);
         var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4)) ?? [];
-        var record = new MemoryRecord(PostgresMemoryStore.ChunkId(documentId, ordinal), documentId, ordinal, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), metadata);
+        var record = new MemoryRecord(MemoryRecord.ChunkId(documentId, ordinal), documentId, ordinal, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), metadata);
         return embeddingColumn < 0 ? record : record with { Embedding = reader.GetFieldValue<Vector>(embeddingColumn).Memory };
-    }
-
-    private ReadOnlyMemory<float> Query<TInput>(TInput searchValue)
-    {
-        ReadOnlyMemory<float> query = searchValue switch
-        {
-            ReadOnlyMemory<float> m => m,
-            float[] a => a,
-            _ => throw new NotSupportedException($"The memory collection '{_collection}' is searched by float vectors; a {typeof(TInput).Name} input is not supported (embed the text first, or search through RefinedVectorSearch)."),
-        };
-        if (query.Length != _dimension)
-        {
-            throw new DimensionMismatchException($"The query embedding (collection '{_collection}')", _dimension, query.Length);
-        }
-
-        return query;
     }
 
     /// <summary>The filter as a jsonb object for <c>metadata @&gt;</c>, or <c>null</c> for none.</summary>
@@ -202,38 +185,18 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
             return null;
         }
 
-        var tags = new Dictionary<string, object>(StringComparer.Ordinal);
-        Collect(filter.Body);
-        return JsonSerializer.Serialize(tags);
-
-        void Collect(Expression node)
+        if (!TagConditions.TryRead(filter, out var conditions, out string? why))
         {
-            switch (node)
-            {
-                case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
-                    Collect(and.Left);
-                    Collect(and.Right);
-                    return;
-                case MethodCallExpression call when call.Method == HasTag && call.Object == filter.Parameters[0]:
-                    string key = Value(call.Arguments[0], call);
-                    string value = Value(call.Arguments[1], call);
-                    // Two values for one key match nothing: a number, which no (string) tag value equals.
-                    tags[key] = tags.TryGetValue(key, out object? other) && !Equals(other, value) ? 0 : value;
-                    return;
-                default:
-                    throw Unsupported(node);
-            }
+            throw Unsupported(why!);
         }
+
+        // Two values for one key match nothing: a number, which no (string) tag value equals.
+        return conditions.MatchesNothing
+            ? JsonSerializer.Serialize(new Dictionary<string, int> { [conditions.Tags.Keys.First()] = 0 })
+            : JsonSerializer.Serialize(conditions.Tags);
     }
 
-    private string Value(Expression argument, Expression call) => argument switch
-    {
-        ConstantExpression { Value: string s } => s,
-        MemberExpression { Expression: ConstantExpression closure, Member: FieldInfo field } when field.GetValue(closure.Value) is string s => s, // a captured local
-        _ => throw Unsupported(call, $"the argument {argument} is not a constant string"),
-    };
-
-    private NotSupportedException Unsupported(Expression node, string? why = null) => new(
-        $"The filter of memory collection '{_collection}' cannot be translated to SQL: {why ?? $"'{node}' ({node.NodeType}) is not supported"}. " +
+    private NotSupportedException Unsupported(string why) => new(
+        $"The filter of memory collection '{_collection}' cannot be translated to SQL: {why}. " +
         "PostgreSQL memory collections take HasTag(key, value) calls with constant strings, joined by &&.");
 }

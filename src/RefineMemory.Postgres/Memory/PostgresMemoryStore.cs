@@ -61,43 +61,45 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 
     private async Task<PostgresMemoryCollection?> ReadCollectionAsync(NpgsqlConnection conn, string name, CancellationToken ct)
     {
-        string? instruction, model;
-        string template;
-        int dimension;
-        long? count;
+        PostgresMemoryCollection? collection;
         try
         {
-            using var cmd = Command(conn, $"SELECT dimension, instruction, template, embedding_model, chunk_count FROM {Table("collections")} WHERE name = $1", name);
-            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            (dimension, instruction, template, model, count) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
+            collection = await ReadRowAsync("chunk_count").ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedColumn)
         {
-            // A memory written before the count was kept, read by a role that may not add the column: count once.
-            using var cmd = Command(conn, $"SELECT dimension, instruction, template, embedding_model FROM {Table("collections")} WHERE name = $1", name);
-            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            // A memory written before the count was kept, read by a role that may not add the column: count below.
+            collection = await ReadRowAsync("NULL::bigint").ConfigureAwait(false);
+        }
+
+        return collection;
+
+        async Task<PostgresMemoryCollection?> ReadRowAsync(string countColumn)
+        {
+            long? count;
+            string? instruction, model;
+            string template;
+            int dimension;
+            using (var cmd = Command(conn, $"SELECT dimension, instruction, template, embedding_model, {countColumn} FROM {Table("collections")} WHERE name = $1", name))
+            using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                return null;
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                (dimension, instruction, template, model, count) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
             }
 
-            (dimension, instruction, template, model, count) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), null);
-        }
+            if (count is null)
+            {
+                using var sum = Command(conn, $"SELECT COALESCE(SUM(chunk_count), 0) FROM {Table("documents")} WHERE collection = $1", name);
+                count = (long)(await sum.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
 
-        if (count is null)
-        {
-            using var sum = Command(conn, $"SELECT COALESCE(SUM(chunk_count), 0) FROM {Table("documents")} WHERE collection = $1", name);
-            count = (long)(await sum.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            return new PostgresMemoryCollection(this, name, dimension, instruction, template, model, checked((int)count.Value));
         }
-
-        return new PostgresMemoryCollection(this, name, dimension, instruction, template, model, checked((int)count.Value));
     }
 
     protected override async Task<IngestResult> IngestIntoAsync(string collection, Func<IIngestTarget, Task<IngestResult>> ingest, CancellationToken cancellationToken)
@@ -180,9 +182,6 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 
         return names;
     }
-
-    internal static string ChunkId(string documentId, int ordinal) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{ordinal}");
 
     /// <summary>
     /// Whether the memory tables exist, read without creating anything, so a role that may only read can search

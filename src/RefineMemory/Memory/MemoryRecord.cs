@@ -17,6 +17,10 @@ public sealed record MemoryRecord(
     /// <summary>The chunk's stored embedding, when the search was asked to include vectors; otherwise empty.</summary>
     public ReadOnlyMemory<float> Embedding { get; init; }
 
+    /// <summary>The id of chunk <paramref name="ordinal"/> of a document: <c>{documentId}#{ordinal}</c>.</summary>
+    public static string ChunkId(string documentId, int ordinal) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{ordinal}");
+
     /// <summary>Whether the chunk's metadata holds <paramref name="key"/> with exactly <paramref name="value"/> (ordinal).</summary>
     /// <remarks>The memory's one filter: every memory collection translates calls to it (in process, or to SQL).</remarks>
     public bool HasTag(string key, string value) =>

@@ -38,7 +38,7 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
         options ??= new VectorSearchOptions<MemoryRecord>();
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        var query = Query(searchValue);
+        var query = ChunkQuery.Vector(searchValue, _collection, _index.Dimension);
         var hits = _index.Search(query.Span, options.Skip + top, Predicate(options.Filter));
         await Task.CompletedTask.ConfigureAwait(false);
         foreach (var hit in hits.Skip(options.Skip))
@@ -62,7 +62,7 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        var checkedQuery = Query(query);
+        var checkedQuery = ChunkQuery.Vector(query, _collection, _index.Dimension);
         // A first pass as deep as the collection needs every exact score; otherwise the 8-bit copy may serve it.
         var snapshot = ScoreSnapshot.Compute(_index, checkedQuery.ToArray(), Predicate(options.Filter), top, exact: top >= _index.Count);
         var results = new List<VectorSearchResult<MemoryRecord>>(snapshot.Top.Length);
@@ -84,22 +84,6 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
         return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    private ReadOnlyMemory<float> Query<TInput>(TInput searchValue)
-    {
-        ReadOnlyMemory<float> query = searchValue switch
-        {
-            ReadOnlyMemory<float> m => m,
-            float[] a => a,
-            _ => throw new NotSupportedException($"The memory collection '{_collection}' is searched by float vectors; a {typeof(TInput).Name} input is not supported (embed the text first, or search through RefinedVectorSearch)."),
-        };
-        if (query.Length != _index.Dimension)
-        {
-            throw new DimensionMismatchException($"The query embedding (collection '{_collection}')", _index.Dimension, query.Length);
-        }
-
-        return query;
-    }
-
     private MemoryRecord? Record(string id, bool includeVector)
     {
         var record = _record(id);
@@ -113,7 +97,9 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
             return null;
         }
 
-        var test = filter.Compile(preferInterpretation: true);
+        // The memory's own filter (tags) is tested directly; any other expression is compiled, never interpreted:
+        // it runs once per chunk of the scan.
+        Func<MemoryRecord, bool> test = TagConditions.TryRead(filter, out var tags, out _) ? tags.Pass : filter.Compile();
         return id => _record(id) is { } r && test(r);
     }
 
