@@ -231,7 +231,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         if (_inner.GetService(typeof(IRankedSearchable<TRecord>)) is IRankedSearchable<TRecord> ranked && _records.VectorsAreFloats)
         {
             var pass = await ranked.SearchRankedAsync(queryVector, depth, options, cancellationToken).ConfigureAwait(false);
-            return new FirstSearch([.. pass.Results], pass, null);
+            return new FirstSearch(pass.Results, pass, null);
         }
 
         if (!_records.VectorsAreFloats)
@@ -253,7 +253,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
     }
 
     private async Task<(FeedbackCandidate[] Sample, string? ReembedReason)> SampleAsync(
-        List<VectorSearchResult<TRecord>> first, int[] positions, string? reason, CancellationToken cancellationToken)
+        IReadOnlyList<VectorSearchResult<TRecord>> first, int[] positions, string? reason, CancellationToken cancellationToken)
     {
         var sample = new FeedbackCandidate[positions.Length];
         var missing = new List<int>();
@@ -292,19 +292,15 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
     private RefinedVectorSearchHit<TRecord>[] Rerank(FirstSearch first, List<VectorSearchResult<TRecord>> after, int skip)
     {
-        var before = new Dictionary<string, (int Rank, double? Score)>(first.Results.Count, StringComparer.Ordinal);
-        for (int i = 0; i < first.Results.Count; i++)
-        {
-            before.TryAdd(_records.Key(first.Results[i].Record), (i + 1, first.Results[i].Score));
-        }
-
-        // A ranked store places every result in the first ranking; any other says only what its first search returned.
+        // A ranked store places every result in the first ranking; any other says only what its first search returned
+        // (read into a map only when some result is not placed: never, for a ranked store whose collection stood still).
         var located = first.Ranked?.Locate([.. after.Select(r => _records.Key(r.Record))]);
+        Dictionary<string, (int Rank, double? Score)>? before = null;
         var hits = new RefinedVectorSearchHit<TRecord>[after.Count];
         for (int i = 0; i < after.Count; i++)
         {
             (int? rank, double? score) = located is { } l && l[i].Rank > 0 ? (l[i].Rank, l[i].Score)
-                : before.TryGetValue(_records.Key(after[i].Record), out var b) ? (b.Rank, b.Score)
+                : (before ??= FirstRanks(first.Results)).TryGetValue(_records.Key(after[i].Record), out var b) ? (b.Rank, b.Score)
                 : ((int?)null, (double?)null);
             hits[i] = new RefinedVectorSearchHit<TRecord>(after[i].Record, after[i].Score, score, skip + i + 1, rank);
         }
@@ -312,8 +308,19 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         return hits;
     }
 
+    private Dictionary<string, (int Rank, double? Score)> FirstRanks(IReadOnlyList<VectorSearchResult<TRecord>> results)
+    {
+        var ranks = new Dictionary<string, (int Rank, double? Score)>(results.Count, StringComparer.Ordinal);
+        for (int i = 0; i < results.Count; i++)
+        {
+            ranks.TryAdd(_records.Key(results[i].Record), (i + 1, results[i].Score));
+        }
+
+        return ranks;
+    }
+
     /// <summary>The first search: its results, the ranking they came from when the store keeps one, and why vectors were re-embedded.</summary>
-    private sealed record FirstSearch(List<VectorSearchResult<TRecord>> Results, RankedFirstPass<TRecord>? Ranked, string? ReembedReason);
+    private sealed record FirstSearch(IReadOnlyList<VectorSearchResult<TRecord>> Results, RankedFirstPass<TRecord>? Ranked, string? ReembedReason);
 
     /// <summary>The vector searched first: the caller's, HyDE's (with the documents it wrote), or the query's embedding.</summary>
     private async Task<(float[] Vector, IReadOnlyList<string> Hypothetical)> EmbedStageAsync(string query, string? instruction, RefinedVectorSearchRequest<TRecord>? request, CancellationToken cancellationToken)
