@@ -46,11 +46,17 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 2;
         }
-        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException or RefineMemory.Postgres.PostgresUnavailableException)
+        catch (Exception ex) when (ex is RefineMemory.Judge.ModelCallException or RefineMemory.OpenAI.ModelConfigurationException)
         {
-            // The endpoint or database server is unreachable, refused the call, or is not configured: the message names which.
+            // The model endpoint is unreachable, refused the call, or is not configured: the message names which.
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 3;
+        }
+        catch (Exception ex) when (ex is RefineMemory.Postgres.PostgresUnavailableException or RefineMemory.Postgres.PostgresNoWritableServerException)
+        {
+            // The database server is unreachable, or no writable one answered a write: the message names the servers.
+            await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
+            return 4;
         }
         catch (Exception ex)
         {

@@ -11,30 +11,64 @@ namespace RefineMemory.Postgres;
 /// </summary>
 internal static class PostgresConnections
 {
-    public static async Task<T> RunAsync<T>(NpgsqlDataSource dataSource, string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public static Task<T> RunAsync<T>(NpgsqlDataSource dataSource, string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(dataSource, PostgresFailures.Describe(dataSource), collection, operation, work, cancellationToken);
+
+    // servers: for messages (host:port[,host:port]/database); write: the work needs the primary, so finding none is
+    // "no writable server".
+    // resetHosts: forgets what a multi-host data source remembers of its servers (down, standby), so that a server
+    // back up or just promoted is tried again at once rather than after the recheck period.
+    public static async Task<T> RunAsync<T>(NpgsqlDataSource dataSource, string servers, string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool write = false, Action? resetHosts = null)
     {
-        for (int attempt = 0; ; attempt++)
+        bool reconnected = false, rediscovered = false; // each recovery once: a lost connection, then stale server states
+        while (true)
         {
+            Exception failure;
             try
             {
                 using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 return await work(conn, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (attempt == 0 && PostgresFailures.IsLostConnection(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                dataSource.Clear();
-            }
             catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw Translate(ex, dataSource, collection, operation);
+                // Decided here, not in exception filters on the loop's state: one catch, one variable.
+                failure = ex;
+            }
+
+            if (!reconnected && PostgresFailures.IsLostConnection(failure))
+            {
+                reconnected = true;
+                dataSource.Clear();
+            }
+            else if (!rediscovered && resetHosts is not null && PostgresFailures.IsNoSuitableHost(failure))
+            {
+                rediscovered = true;
+                resetHosts();
+            }
+            else
+            {
+                throw Translate((NpgsqlException)failure, servers, collection, operation, write);
             }
         }
     }
 
-    private static Exception Translate(NpgsqlException ex, NpgsqlDataSource dataSource, string? collection, string operation)
+    private static Exception Translate(NpgsqlException ex, string server, string? collection, string operation, bool write)
     {
-        string server = PostgresFailures.Describe(dataSource);
         string subject = collection is null ? operation : $"{operation} on collection '{collection}'";
+        if (PostgresFailures.IsNoSuitableHost(ex))
+        {
+            // Every server was tried: none was up (or, for a write, none was the primary).
+            return write
+                ? new PostgresNoWritableServerException($"PostgreSQL at {server}: no writable server (no primary answered: it may be down or failing over); {subject} was not run and nothing was written. Searches still go to the standbys.", ex)
+                {
+                    VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+                }
+                : new PostgresUnavailableException($"PostgreSQL at {server}: no server answered; {subject} was not run. Are the servers running?", ex)
+                {
+                    VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+                };
+        }
+
         if (PostgresFailures.IsUnreachable(ex))
         {
             return new PostgresUnavailableException($"PostgreSQL at {server} is unreachable ({ex.InnerException!.Message}); {subject} was not run. Is the server running?", ex)

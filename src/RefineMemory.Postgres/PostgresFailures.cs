@@ -21,12 +21,21 @@ internal static class PostgresFailures
     public static bool IsTimeout(Exception ex) =>
         ex is PostgresException { SqlState: "57014" } || ex is NpgsqlException { InnerException: TimeoutException };
 
+    /// <summary>
+    /// A multi-host data source found no server of the target asked for: every server refused or was down
+    /// ("Unable to connect to a suitable host", with each one's error inside), or those up are not of the target
+    /// ("No suitable host was found").
+    /// </summary>
+    public static bool IsNoSuitableHost(Exception ex) =>
+        ex is NpgsqlException { InnerException: null or AggregateException } and not PostgresException
+            && (ex.Message.StartsWith("No suitable host", StringComparison.Ordinal) || ex.Message.StartsWith("Unable to connect to a suitable host", StringComparison.Ordinal));
+
     public static bool IsMissingTable(Exception ex) => ex is PostgresException { SqlState: "42P01" };
 
-    /// <summary>"host:port/database" of a data source, for messages (never the password).</summary>
+    /// <summary>"host:port[,host:port]/database" of a data source, for messages (never the password).</summary>
     public static string Describe(NpgsqlDataSource dataSource)
     {
         var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        return $"{b.Host}:{b.Port}/{b.Database ?? b.Username}";
+        return $"{PostgresUri.Servers(b)}/{b.Database ?? b.Username}";
     }
 }

@@ -11,3 +11,16 @@ public sealed class PostgresUnavailableException : VectorStoreException
 
     public PostgresUnavailableException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// A write (an ingest) found no writable server among those named: the primary is down or a failover is under way.
+/// Nothing was written; reads still go to the standbys. The command line exits with the store's code (4).
+/// </summary>
+public sealed class PostgresNoWritableServerException : VectorStoreException
+{
+    public PostgresNoWritableServerException() { }
+
+    public PostgresNoWritableServerException(string message) : base(message) { }
+
+    public PostgresNoWritableServerException(string message, Exception innerException) : base(message, innerException) { }
+}

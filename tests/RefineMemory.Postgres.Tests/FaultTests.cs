@@ -51,7 +51,7 @@ public sealed class FaultTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task A_server_that_is_down_is_one_clear_error_naming_the_host_and_exit_3_on_the_command_line()
+    public async Task A_server_that_is_down_is_one_clear_error_naming_the_host_and_exit_4_on_the_command_line()
     {
         int port = ClosedPort();
         using var dataSource = PostgresVectorStore.CreateDataSource($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3");
@@ -62,7 +62,7 @@ public sealed class FaultTests(PostgresServer server)
 
         await using var models = await LoopbackOpenAIServer.StartAsync();
         var cli = await RefineProcess.RunAsync(models.BaseUri, "search", "anything", "--collection", "docs", "--db", $"postgresql://postgres@127.0.0.1:{port}/postgres", "--no-refine", "--embedder", "openai");
-        Assert.Equal(3, cli.Code);
+        Assert.Equal(4, cli.Code);
         Assert.Contains($"PostgreSQL at 127.0.0.1:{port}/postgres is unreachable", cli.Err, StringComparison.Ordinal);
         Assert.Single(cli.Err.Trim().Split('\n'));
     }

@@ -15,7 +15,7 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string SetUpHint = "PostgreSQL 15 with pgvector is needed for these tests: run ./eng/setup.sh as root (it installs postgresql-15 and postgresql-server-dev-15 with apt and builds pgvector from ../shared/vendor), or eng/postgres/setup.sh alone.";
 
-    private static readonly string Bin = Environment.GetEnvironmentVariable("REFINE_PG_BIN") ?? "/usr/lib/postgresql/15/bin";
+    internal static readonly string Bin = Environment.GetEnvironmentVariable("REFINE_PG_BIN") ?? "/usr/lib/postgresql/15/bin";
     private string _folder = "";
 
     public int Port { get; private set; }
@@ -94,14 +94,14 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string DataFolder => Path.Combine(_folder, "data");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<string> RunAsync(string program, string[] args, bool asPostgres = true)
+    internal static async Task<string> RunAsync(string program, string[] args, bool asPostgres = true)
     {
         bool root = Environment.UserName == "root";
         var start = new ProcessStartInfo(asPostgres && root ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true };

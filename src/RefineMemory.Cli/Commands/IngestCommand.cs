@@ -20,7 +20,12 @@ internal static class IngestCommand
         var instruction = new Option<string?>("--instruction") { Description = "Task instruction of a new collection, used to embed its queries." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Most characters per chunk.", DefaultValueFactory = _ => 1000 };
         var overlap = new Option<int>("--overlap") { Description = "Characters repeated between consecutive chunks.", DefaultValueFactory = _ => 100 };
-        var command = new Command("ingest", "Store documents in a memory collection.") { path, db, embedder, collection, instruction, chunkSize, overlap };
+        var standbyWait = new Option<double>("--standby-wait")
+        {
+            Description = "PostgreSQL with standbys: seconds to wait after the last commit until they have replayed it, so searches anywhere see it (0: do not wait).",
+            DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("ingest", "Store documents in a memory collection.") { path, db, embedder, collection, instruction, chunkSize, overlap, standbyWait };
         command.SetAction(async (parse, ct) =>
         {
             var read = await DocumentReader.ReadAsync(parse.GetValue(path)!, null, ct);
@@ -37,7 +42,13 @@ internal static class IngestCommand
 
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var database = MemoryDatabase.Parse(parse.GetValue(db)!);
-            var store = database.Open(generator);
+            double wait = parse.GetValue(standbyWait);
+            if (!double.IsFinite(wait) || wait is < 0 or > 3600)
+            {
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture, $"--standby-wait must be from 0 to 3600 seconds; got {wait}."));
+            }
+
+            var store = database.Open(generator, standbyWait: TimeSpan.FromSeconds(wait));
             using var owned = store as IDisposable;
             var options = new IngestOptions
             {
@@ -65,6 +76,14 @@ internal static class IngestCommand
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
+            if (r.Replication is { } rep)
+            {
+                string behind = rep.MaxLagBytes is { } lag ? FormattableString.Invariant($"up to {lag} bytes of WAL") : "an unknown amount (this role may not read pg_stat_replication)";
+                Console.Out.WriteLine(rep.CaughtUp
+                    ? FormattableString.Invariant($"standbys: {rep.Standbys} of {rep.Standbys} replayed the ingest ({rep.Waited.TotalMilliseconds:0} ms); searches on any server see it.")
+                    : FormattableString.Invariant($"standbys: {rep.Replayed} of {rep.Standbys} replayed the ingest within {rep.Waited.TotalSeconds:0.#} s; the rest are {behind} behind, so a search there may not see it yet."));
+            }
+
             if (r.DuplicateIds.Count > 0)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

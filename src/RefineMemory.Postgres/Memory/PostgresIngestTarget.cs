@@ -13,7 +13,7 @@ namespace RefineMemory.Postgres;
 internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string collection) : IIngestTarget
 {
     public Task<StoredCollection?> ReadCollectionAsync(CancellationToken cancellationToken) =>
-        store.RunAsync(collection, "Ingest", async (conn, ct) =>
+        store.RunWriteAsync(collection, "Ingest", async (conn, ct) =>
         {
             using var cmd = store.Command(conn, $"SELECT dimension, embedding_model FROM {store.Table("collections")} WHERE name = $1", collection);
             using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -23,7 +23,7 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
         }, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, StoredDocument>> ReadDocumentsAsync(CancellationToken cancellationToken) =>
-        store.RunAsync<IReadOnlyDictionary<string, StoredDocument>>(collection, "Ingest", async (conn, ct) =>
+        store.RunWriteAsync<IReadOnlyDictionary<string, StoredDocument>>(collection, "Ingest", async (conn, ct) =>
         {
             var documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
             using var cmd = store.Command(conn, $"SELECT id, content_hash, chunk_count FROM {store.Table("documents")} WHERE collection = $1", collection);
@@ -37,7 +37,7 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
         }, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, float[]>> ReadVectorsAsync(IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken) =>
-        store.RunAsync<IReadOnlyDictionary<string, float[]>>(collection, "Ingest", async (conn, ct) =>
+        store.RunWriteAsync<IReadOnlyDictionary<string, float[]>>(collection, "Ingest", async (conn, ct) =>
         {
             var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
             using var cmd = store.Command(conn, $"SELECT DISTINCT ON (text_hash) text_hash, embedding FROM {store.Table("chunks")} WHERE collection = $1 AND text_hash = ANY($2)", collection, textHashes.ToArray());
@@ -51,7 +51,7 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
         }, cancellationToken);
 
     public Task CommitAsync(IngestBatch batch, CancellationToken cancellationToken) =>
-        store.RunAsync(collection, "Ingest", async (conn, ct) =>
+        store.RunWriteAsync(collection, "Ingest", async (conn, ct) =>
         {
             using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
             await ExecuteAsync(conn, "SELECT pg_advisory_xact_lock(hashtext('refine_memory:' || $1))", ct, collection).ConfigureAwait(false);

@@ -16,7 +16,7 @@ namespace RefineMemory.Postgres;
 public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 {
     private readonly PostgresMemoryStoreOptions _options;
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresDataSources _sources;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private bool _initialised;
     private bool _readable;
@@ -27,9 +27,8 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _dataSource = PostgresVectorStore.CreateDataSource(options.ConnectionString);
-        var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        Location = $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database ?? b.Username}";
+        _sources = new PostgresDataSources(options.ConnectionString);
+        Location = PostgresUri.Describe(options.ConnectionString);
     }
 
     /// <summary>Where the memory is, as a URI without the password.</summary>
@@ -108,17 +107,23 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
         var result = await ingest(new PostgresIngestTarget(this, collection)).ConfigureAwait(false);
         // Indexed once the rows are in (a first load builds the index once; later writes insert into it).
         await EnsureSearchIndexAsync(collection, cancellationToken).ConfigureAwait(false);
-        return result;
+        var replication = await PostgresReplication.WaitForStandbysAsync(this, _options.StandbyWait, cancellationToken).ConfigureAwait(false);
+        return replication is null ? result : result with { Replication = replication };
     }
 
     public void Dispose()
     {
-        _dataSource.Dispose();
+        _sources.Dispose();
         _initLock.Dispose();
     }
 
+    /// <summary>Runs a read (a search, a collection's row) on a standby when there is one, else on the primary.</summary>
     internal Task<T> RunAsync<T>(string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        PostgresConnections.RunAsync(_dataSource, collection, operation, work, cancellationToken);
+        PostgresConnections.RunAsync(_sources.Read, _sources.Servers, collection, operation, work, cancellationToken, resetHosts: _sources.ResetHostStates);
+
+    /// <summary>Runs a write (an ingest's reads and commits, schema and index creation) on the primary.</summary>
+    internal Task<T> RunWriteAsync<T>(string? collection, string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        PostgresConnections.RunAsync(_sources.Write, _sources.Servers, collection, operation, work, cancellationToken, write: true, resetHosts: _sources.ResetHostStates);
 
     internal NpgsqlCommand Command(NpgsqlConnection conn, string sql, params object?[] values)
     {
@@ -137,7 +142,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
     /// A collection whose dimension HNSW cannot index (over 2,000) is left to exact search.
     /// </summary>
     internal Task EnsureSearchIndexAsync(string collection, CancellationToken cancellationToken) =>
-        RunAsync(collection, "CreateSearchIndex", async (conn, ct) =>
+        RunWriteAsync(collection, "CreateSearchIndex", async (conn, ct) =>
         {
             using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
             using (var lockCommand = Command(conn, "SELECT pg_advisory_xact_lock(hashtext('refine_memory:' || $1))", collection))
@@ -230,7 +235,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
                 return;
             }
 
-            await RunAsync(null, "CreateMemoryTables", async (conn, ct) =>
+            await RunWriteAsync(null, "CreateMemoryTables", async (conn, ct) =>
             {
                 using (var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false))
                 {

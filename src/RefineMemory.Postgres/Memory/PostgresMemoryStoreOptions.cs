@@ -18,6 +18,18 @@ public sealed class PostgresMemoryStoreOptions
     /// </summary>
     public bool ExactSearch { get; set; }
 
+    /// <summary>
+    /// How long an ingest waits, after its last commit, for the standbys the primary streams to (its
+    /// <c>pg_stat_replication</c>) to replay it, so a search right after the ingest sees what it wrote wherever it
+    /// runs. Past it the ingest returns anyway and its result says how far behind they are
+    /// (<see cref="Memory.IngestResult.Replication"/>). Default 10 s; <see cref="TimeSpan.Zero"/> does not wait.
+    /// Nothing waits when the primary has no standby.
+    /// </summary>
+    public TimeSpan StandbyWait { get; set; } = DefaultStandbyWait;
+
+    /// <summary>The default <see cref="StandbyWait"/>: 10 s.</summary>
+    public static readonly TimeSpan DefaultStandbyWait = TimeSpan.FromSeconds(10);
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
@@ -27,5 +39,7 @@ public sealed class PostgresMemoryStoreOptions
 
         PostgresSql.CheckName(Schema, "schema");
         ArgumentOutOfRangeException.ThrowIfLessThan(CommandTimeoutSeconds, 1, nameof(CommandTimeoutSeconds));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StandbyWait, TimeSpan.Zero, nameof(StandbyWait));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(StandbyWait, TimeSpan.FromHours(1), nameof(StandbyWait));
     }
 }
