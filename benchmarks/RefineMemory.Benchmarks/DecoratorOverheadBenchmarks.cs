@@ -23,7 +23,6 @@ public class DecoratorOverheadBenchmarks
     private const int Dimension = 384;
     private RefinedSearch _pipeline = null!;
     private RefinedVectorSearch<Chunk> _decorator = null!;
-    private readonly SearchOptions _pipelineOptions = new() { Top = 10 };
 
     [Params(100_000)]
     public int Count { get; set; }
@@ -56,7 +55,7 @@ public class DecoratorOverheadBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public async Task<int> Pipeline() => (await _pipeline.SearchAsync("bench", "query", _pipelineOptions)).Hits.Count;
+    public async Task<int> Pipeline() => (await _pipeline.SearchAsync("bench", "query", 10)).Hits.Count;
 
     [Benchmark]
     public async Task<int> Decorator() => (await _decorator.SearchAsync("query", 10)).Hits.Count;

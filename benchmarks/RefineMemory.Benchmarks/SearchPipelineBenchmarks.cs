@@ -26,8 +26,6 @@ public class SearchPipelineBenchmarks
     private readonly List<SearchDiagnostics> _diagnostics = [];
     private RefinedSearch _search = null!;
     private RefinedSearch _instant = null!;
-    private SearchOptions _refined = null!;
-    private SearchOptions _plain = null!;
 
     [Params(100_000)]
     public int Count { get; set; }
@@ -46,24 +44,22 @@ public class SearchPipelineBenchmarks
         var store = new InMemoryStore(Count, Dimension, Quantization, Data, seed: 7, out float[] query);
         _search = new RefinedSearch(store, new FixedQueryEmbedder(query), new DelayedJudge(TimeSpan.FromMilliseconds(100)));
         _instant = new RefinedSearch(store, new FixedQueryEmbedder(query), new DelayedJudge(TimeSpan.Zero));
-        _refined = new SearchOptions { Top = 10 };
-        _plain = new SearchOptions { Top = 10, Refine = false };
     }
 
     [Benchmark(Baseline = true)]
-    public async Task<int> PlainSearch() => (await _search.SearchAsync("bench", "query", _plain)).Hits.Count;
+    public async Task<int> PlainSearch() => (await _search.SearchAsync("bench", "query", 10, new() { Refine = false })).Hits.Count;
 
     [Benchmark]
     public async Task<int> RefinedSearchInstantJudge()
     {
-        var result = await _instant.SearchAsync("bench", "query", _refined);
+        var result = await _instant.SearchAsync("bench", "query", 10);
         return result.Diagnostics.Refined ? result.Hits.Count : throw new InvalidOperationException("The search was not refined: " + result.Diagnostics.SkippedReason);
     }
 
     [Benchmark]
     public async Task<int> RefinedSearchWith100msJudge()
     {
-        var result = await _search.SearchAsync("bench", "query", _refined);
+        var result = await _search.SearchAsync("bench", "query", 10);
         _diagnostics.Add(result.Diagnostics);
         return result.Hits.Count;
     }

@@ -47,12 +47,12 @@ internal static class MemoryStoreScale
             var store = new RecordingStore(postgres);
             var search = new RefinedSearch(store, embedder, judge);
             var run = (Label: exact ? "exact (ExactSearch)" : "HNSW (default; ef_search = max(40, depth))", Pipeline: new List<double>(), Call: new List<double>(), Top: new List<string[]>());
-            _ = await search.SearchAsync(collection, "q0", null, ct); // warm-up, not counted
+            _ = await search.SearchAsync(collection, "q0", cancellationToken: ct); // warm-up, not counted
             for (int q = 0; q < data.Queries.Length; q++)
             {
                 store.Last = default;
                 var timer = Stopwatch.StartNew();
-                var result = await search.SearchAsync(collection, string.Create(CultureInfo.InvariantCulture, $"q{q}"), null, ct);
+                var result = await search.SearchAsync(collection, string.Create(CultureInfo.InvariantCulture, $"q{q}"), cancellationToken: ct);
                 double call = timer.Elapsed.TotalMilliseconds;
                 if (!result.Diagnostics.Refined)
                 {

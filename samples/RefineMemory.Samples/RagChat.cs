@@ -28,7 +28,7 @@ public sealed class RagChat
     public async Task<RagAnswer> AskAsync(string question, int passages = 5, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
-        var found = await _search.SearchAsync(_collection, question, new SearchOptions { Top = passages }, cancellationToken).ConfigureAwait(false);
+        var found = await _search.SearchAsync(_collection, question, passages, cancellationToken: cancellationToken).ConfigureAwait(false);
         string prompt = BuildPrompt(question, found.Hits);
         var response = await _chat.GetResponseAsync(
             [new ChatMessage(ChatRole.System, "Answer only from the numbered passages. Cite them as [n]. If they do not contain the answer, say so."), new ChatMessage(ChatRole.User, prompt)],

@@ -17,7 +17,7 @@ public static class RefinementWalkthrough
         string query = data.Descriptions.TryGetValue(intent, out var d) ? d : throw new ArgumentException($"Intent '{intent}' is not in the loaded slice.", nameof(intent));
         // One refined search returning every chunk: each hit carries its cosine before (ScoreBefore) and after (Score).
         var col = await search.Store.GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
-        var result = await search.SearchAsync(collection, query, new SearchOptions { Top = col.Count }, cancellationToken).ConfigureAwait(false);
+        var result = await search.SearchAsync(collection, query, col.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
         var labels = result.Hits.Select(h => h.Metadata.TryGetValue("intent", out var i) && i == intent ? 1f : 0f).ToArray();
         double apBefore = RankingMetrics.AveragePrecision(result.Hits.Select(h => h.ScoreBefore ?? float.NaN).ToArray(), labels);
         double apAfter = RankingMetrics.AveragePrecision(result.Hits.Select(h => h.Score).ToArray(), labels);

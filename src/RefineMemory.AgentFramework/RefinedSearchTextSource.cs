@@ -18,7 +18,7 @@ public static class RefinedSearchTextSource
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         return async (query, cancellationToken) =>
         {
-            var result = await search.SearchAsync(collection, query, new SearchOptions { Top = top }, cancellationToken).ConfigureAwait(false);
+            var result = await search.SearchAsync(collection, query, top, cancellationToken: cancellationToken).ConfigureAwait(false);
             return result.Hits.Select(h => new TextSearchProvider.TextSearchResult
             {
                 Text = h.Text,

@@ -1,7 +1,7 @@
 using RefineMemory.Agents;
 using RefineMemory.Judge;
 using RefineMemory.Memory;
-using RefineMemory.Refine;
+using RefineMemory.Search;
 
 namespace RefineMemory.Hosting;
 
@@ -31,14 +31,11 @@ public sealed class RefineMemoryOptions
     /// </summary>
     public bool ExactSearch { get; set; }
 
-    /// <summary>Results per search unless a call says otherwise. Default 10.</summary>
-    public int Top { get; set; } = 10;
-
-    /// <summary>Whether searches refine unless a call says otherwise. Default true.</summary>
-    public bool Refine { get; set; } = true;
-
-    /// <summary>The refinement (feedback counts, Adam steps). Default: the validated step (<see cref="RefinementOptions"/>).</summary>
-    public RefinementOptions Refinement { get; set; } = new();
+    /// <summary>
+    /// The search defaults (results per call, whether to refine, the refinement: feedback counts, Adam steps);
+    /// section "Search" in configuration. Default: <see cref="RefinedSearchOptions"/>'s, the validated step.
+    /// </summary>
+    public RefinedSearchOptions Search { get; set; } = new();
 
     /// <summary>How the chat model is asked to judge. Default: yes/no with logprobs, verbalized fallback.</summary>
     public ChatRelevanceJudgeOptions Judge { get; set; } = new();

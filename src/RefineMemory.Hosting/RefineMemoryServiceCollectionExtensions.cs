@@ -65,7 +65,7 @@ public static class RefineMemoryServiceCollectionExtensions
                 sp.GetRequiredService<IMemoryStore>(),
                 Resolve<IEmbeddingGenerator<string, Embedding<float>>>(sp, o.EmbeddingGeneratorKey, nameof(o.EmbeddingGeneratorKey)),
                 sp.GetRequiredService<IRelevanceJudge>(),
-                new RefinedSearchOptions { Top = o.Top, Refine = o.Refine, Refinement = o.Refinement });
+                o.Search);
         });
         services.TryAddSingleton(sp => new RefinedSearchFunction(sp.GetRequiredService<RefinedSearch>(), sp.GetRequiredService<IOptions<RefineMemoryOptions>>().Value.Tools));
         services.TryAddSingleton(sp =>

@@ -39,13 +39,13 @@ public sealed class FaultTests(PostgresServer server)
         string memory = PostgresServer.NewName("restartmem");
         await store.IngestAsync(memory, [new MemoryDocument("d1", "hello there"), new MemoryDocument("d2", "general kenobi")]);
         var search = new RefinedSearch(store, embedder, new GoldlessJudge());
-        Assert.Equal(2, (await search.SearchAsync(memory, "hello", new SearchOptions { Top = 2, Refine = false })).Hits.Count);
+        Assert.Equal(2, (await search.SearchAsync(memory, "hello", 2, new() { Refine = false })).Hits.Count);
         Assert.Single(await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 5).ToListAsync());
 
         await server.RestartAsync(); // every pooled connection of both data sources is now dead
 
         Assert.Single(await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 5).ToListAsync());
-        Assert.Equal(2, (await search.SearchAsync(memory, "hello", new SearchOptions { Top = 2, Refine = false })).Hits.Count);
+        Assert.Equal(2, (await search.SearchAsync(memory, "hello", 2, new() { Refine = false })).Hits.Count);
         await store.IngestAsync(memory, [new MemoryDocument("d3", "after the restart")]);
         Assert.Equal(3, (await store.GetCollectionAsync(memory)).Count);
     }

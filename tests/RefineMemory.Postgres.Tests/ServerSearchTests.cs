@@ -59,9 +59,9 @@ public sealed class ServerSearchTests(PostgresServer server) : IAsyncLifetime
 
         foreach (var (query, filter) in new[] { ("urgent notes about shipping", (Dictionary<string, string>?)null), ("cheap notes about refunds", new() { ["shelf"] = "1" }) })
         {
-            var options = new SearchOptions { Top = 15, Filter = filter };
-            var fromPostgres = await new RefinedSearch(postgres, embedder, Judge(docs.Length)).SearchAsync(collection, query, options);
-            var fromSqlite = await new RefinedSearch(sqlite, embedder, Judge(docs.Length)).SearchAsync(collection, query, options);
+            var request = new RefinedVectorSearchRequest<MemoryRecord> { SearchOptions = new() { Filter = MemoryRecord.TagFilter(filter) } };
+            var fromPostgres = await new RefinedSearch(postgres, embedder, Judge(docs.Length)).SearchAsync(collection, query, 15, request);
+            var fromSqlite = await new RefinedSearch(sqlite, embedder, Judge(docs.Length)).SearchAsync(collection, query, 15, request);
             Assert.True(fromSqlite.Diagnostics.Refined, fromSqlite.Diagnostics.SkippedReason);
             Assert.True(fromPostgres.Diagnostics.Refined, fromPostgres.Diagnostics.SkippedReason);
             Assert.Equal(fromSqlite.Diagnostics.Judged.Select(j => j.Id), fromPostgres.Diagnostics.Judged.Select(j => j.Id));

@@ -22,9 +22,9 @@ public sealed class DependencyInjectionTests
         {
             ["RefineMemory:DatabasePath"] = db.Path,
             ["RefineMemory:ChatClientKey"] = "judge",
-            ["RefineMemory:Top"] = "3",
-            ["RefineMemory:Refinement:FeedbackCount"] = "6",
-            ["RefineMemory:Refinement:FeedbackFromTop"] = "6",
+            ["RefineMemory:Search:Top"] = "3",
+            ["RefineMemory:Search:Refinement:FeedbackCount"] = "6",
+            ["RefineMemory:Search:Refinement:FeedbackFromTop"] = "6",
             ["RefineMemory:Tools:DefaultCollection"] = "facts",
         }).Build();
 

@@ -23,7 +23,7 @@ public sealed class EmbedderMismatchTests
         Assert.Equal("hashing-256", collection.EmbeddingModel);
 
         var search = new RefinedSearch(other, other.Embedder, new GoldJudge((_, _) => null));
-        var ex = await Assert.ThrowsAsync<EmbedderMismatchException>(() => search.SearchAsync("notes", "cat", new SearchOptions { Refine = false }));
+        var ex = await Assert.ThrowsAsync<EmbedderMismatchException>(() => search.SearchAsync("notes", "cat", request: new() { Refine = false }));
         Assert.Equal(("hashing-256", "another-256-d-model"), (ex.Recorded, ex.Current));
         Assert.Contains("collection 'notes' was embedded with 'hashing-256'", ex.Message, StringComparison.Ordinal);
 

@@ -37,8 +37,8 @@ public sealed class EvalSearchAgreementTests : IClassFixture<ClincFixture>
         var row = Assert.Single(evaluated.Queries);
 
         using var store = _clinc.Reopen();
-        var searched = await new RefinedSearch(store, _clinc.Embedder, data.GoldJudge()).SearchAsync("clinc", description, new SearchOptions { Top = 10 });
-        var plain = await new RefinedSearch(store, _clinc.Embedder, data.GoldJudge()).SearchAsync("clinc", description, new SearchOptions { Top = 10, Refine = false });
+        var searched = await new RefinedSearch(store, _clinc.Embedder, data.GoldJudge()).SearchAsync("clinc", description, 10);
+        var plain = await new RefinedSearch(store, _clinc.Embedder, data.GoldJudge()).SearchAsync("clinc", description, 10, new() { Refine = false });
 
         Assert.True(row.Refined && searched.Diagnostics.Refined);
         Assert.Equal(row.TopAfter.Select(d => documents[d].Id), searched.Hits.Select(h => h.Id));

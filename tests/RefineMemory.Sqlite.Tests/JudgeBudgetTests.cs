@@ -39,7 +39,7 @@ public sealed class JudgeBudgetTests
         using var db = new TempDatabase();
         var search = await SearchOverAsync(db, new HangingJudge(8, ignoreCancellation: true));
         var progress = new List<JudgeProgress>();
-        var result = await search.SearchAsync("c", "topic 1", new SearchOptions { JudgeBudget = TimeSpan.FromSeconds(1), JudgeProgress = new Collect<JudgeProgress>(progress) })
+        var result = await search.SearchAsync("c", "topic 1", request: new() { JudgeBudget = TimeSpan.FromSeconds(1), JudgeProgress = new Collect<JudgeProgress>(progress) })
             .WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Diagnostics.Refined, result.Diagnostics.SkippedReason);

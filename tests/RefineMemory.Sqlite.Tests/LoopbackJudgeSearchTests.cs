@@ -40,7 +40,7 @@ public sealed class LoopbackJudgeSearchTests : IClassFixture<ClincFixture>
         var search = new RefinedSearch(store, _clinc.Embedder, judge);
 
         string intent = _clinc.Data.Descriptions.Keys.Order(StringComparer.Ordinal).ElementAt(2);
-        var result = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], new SearchOptions { Top = 10 });
+        var result = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], 10);
         var d = result.Diagnostics;
 
         Assert.True(d.Refined, d.SkippedReason);

@@ -44,7 +44,7 @@ public sealed class ReadmeExampleTests : IDisposable
         var options = new ChatOptions { Tools = [.. tools.All] };
         Assert.Equal(["search", "ingest"], options.Tools.Select(t => t.Name));
 
-        var result = await provider.GetRequiredService<RefinedSearch>().SearchAsync("docs", "refund not showing up", new SearchOptions { Top = 10 }, ct);
+        var result = await provider.GetRequiredService<RefinedSearch>().SearchAsync("docs", "refund not showing up", top: 10, cancellationToken: ct);
 
         Assert.True(result.Diagnostics.Refined, result.Diagnostics.SkippedReason);
         Assert.Equal(12, result.Diagnostics.Judged.Count);

@@ -20,7 +20,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         using var store = _clinc.Reopen();
         var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
         string intent = await MixedIntentAsync(search);
-        var result = await search.SearchAsync("clinc", Description(intent), new SearchOptions { Top = 15 });
+        var result = await search.SearchAsync("clinc", Description(intent), 15);
         var d = result.Diagnostics;
 
         Assert.True(d.Refined, d.SkippedReason);
@@ -46,7 +46,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         // Ranks: 1..15 after; before = the position in the plain cosine ranking, whose scores are ScoreBefore.
         Assert.Equal(Enumerable.Range(1, 15), result.Hits.Select(h => h.Rank));
         Assert.True(result.Hits.Zip(result.Hits.Skip(1)).All(p => p.First.Score >= p.Second.Score));
-        var plain = await search.SearchAsync("clinc", Description(intent), new SearchOptions { Top = 1000, Refine = false });
+        var plain = await search.SearchAsync("clinc", Description(intent), 1000, new() { Refine = false });
         Assert.Equal(1, plain.Diagnostics.Passes);
         var plainRank = plain.Hits.ToDictionary(h => h.Id, h => (h.Rank, h.Score));
         foreach (var hit in result.Hits)
@@ -64,7 +64,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
     {
         foreach (string intent in _clinc.Data.Descriptions.Keys.Order(StringComparer.Ordinal))
         {
-            var plain = await search.SearchAsync("clinc", Description(intent), new SearchOptions { Top = 20, Refine = false });
+            var plain = await search.SearchAsync("clinc", Description(intent), 20, new() { Refine = false });
             int relevant = plain.Hits.Count(h => h.Metadata["intent"] == intent);
             if (relevant is >= 5 and <= 15)
             {
@@ -80,7 +80,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
     {
         using var store = _clinc.Reopen();
         var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
-        var result = await search.SearchAsync("clinc", "what is my balance", new SearchOptions { Refine = false, Top = 5 });
+        var result = await search.SearchAsync("clinc", "what is my balance", 5, new() { Refine = false });
         Assert.False(result.Diagnostics.Refined);
         Assert.Contains("turned off", result.Diagnostics.SkippedReason, StringComparison.Ordinal);
         Assert.Empty(result.Diagnostics.Judged);
@@ -109,7 +109,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
         string intent = _clinc.Data.Descriptions.Keys.Order(StringComparer.Ordinal).Skip(3).First();
         var filter = new Dictionary<string, string> { ["intent"] = intent };
-        var result = await search.SearchAsync("clinc", Description(intent), new SearchOptions { Filter = filter, Top = 10, FeedbackCount = 10, FeedbackFromTop = 5 });
+        var result = await search.SearchAsync("clinc", Description(intent), 10, new() { SearchOptions = new() { Filter = MemoryRecord.TagFilter(filter) }, FeedbackCount = 10, FeedbackFromTop = 5 });
         Assert.Equal(100, result.Diagnostics.Candidates);
         Assert.Equal(10, result.Diagnostics.Judged.Count);
         Assert.All(result.Hits, h => Assert.Equal(intent, h.Metadata["intent"]));
@@ -124,7 +124,7 @@ public sealed class RefinedSearchTests : IClassFixture<ClincFixture>
         var search = new RefinedSearch(store, _clinc.Embedder, _clinc.Data.GoldJudge());
         await Assert.ThrowsAsync<CollectionNotFoundException>(() => search.SearchAsync("missing", "anything"));
         await Assert.ThrowsAsync<ArgumentException>(() => search.SearchAsync("clinc", "  "));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => search.SearchAsync("clinc", "q", new SearchOptions { Top = 0 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => search.SearchAsync("clinc", "q", 0));
         var otherModel = new RefinedSearch(store, new HashingEmbedder(64), _clinc.Data.GoldJudge());
         await Assert.ThrowsAsync<EmbedderMismatchException>(() => otherModel.SearchAsync("clinc", "q"));
         var wrongDimension = new RefinedSearch(store, new HashingEmbedder(64, modelId: "hashing-256"), _clinc.Data.GoldJudge());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RefineMemory.Memory;
 using RefineMemory.Search;
 using RefineMemory.Testing;
 
@@ -28,7 +29,8 @@ public sealed class SameAnswersTests : IClassFixture<ClincFixture>
         {
             string intent = c.GetProperty("intent").GetString()!;
             string name = c.GetProperty("name").GetString()!;
-            var r = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], Options(name, intent));
+            var (top, request) = Options(name, intent);
+            var r = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], top, request);
             string label = $"{intent}/{name}";
             Assert.Equal(c.GetProperty("refined").GetBoolean(), r.Diagnostics.Refined);
             Assert.Equal(Strings(c, "judged"), r.Diagnostics.Judged.Select(j => j.Id).ToArray());
@@ -43,12 +45,12 @@ public sealed class SameAnswersTests : IClassFixture<ClincFixture>
         Assert.Equal(40, compared);
     }
 
-    private static SearchOptions Options(string name, string intent) => name switch
+    private static (int Top, RefinedVectorSearchRequest<MemoryRecord>? Request) Options(string name, string intent) => name switch
     {
-        "default" => new SearchOptions { Top = 20 },
-        "plain" => new SearchOptions { Top = 20, Refine = false },
-        "filtered" => new SearchOptions { Top = 10, Filter = new Dictionary<string, string> { ["intent"] = intent } },
-        "feedback10" => new SearchOptions { Top = 15, FeedbackCount = 10 },
+        "default" => (20, null),
+        "plain" => (20, new() { Refine = false }),
+        "filtered" => (10, new() { SearchOptions = new() { Filter = MemoryRecord.TagFilter(new Dictionary<string, string> { ["intent"] = intent }) } }),
+        "feedback10" => (15, new() { FeedbackCount = 10 }),
         _ => throw new InvalidDataException($"Unknown case '{name}' in the fixture."),
     };
 

@@ -58,10 +58,10 @@ internal static class McpCommand
             builder.Services.AddRefineMemory(o =>
             {
                 o.DatabasePath = parse.GetValue(db)!;
-                o.Refine = refine;
+                o.Search.Refine = refine;
                 o.Tools.DefaultCollection = parse.GetValue(collection);
                 o.Tools.AllowedPathRoots = [.. parse.GetValue(allowPath) ?? []];
-                o.Refinement.JudgeBudget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
+                o.Search.Refinement.JudgeBudget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
             });
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Search)));
             builder.Services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Ingest)));

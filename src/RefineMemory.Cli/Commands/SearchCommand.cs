@@ -5,6 +5,7 @@ using RefineMemory.Agents;
 using RefineMemory.Judge;
 using RefineMemory.OpenAI;
 using RefineMemory.Refine;
+using RefineMemory.Memory;
 using RefineMemory.Search;
 using RefineMemory.Hosting;
 
@@ -65,13 +66,12 @@ internal static class SearchCommand
             var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator, parse.GetValue(exact));
             using var owned = store as IDisposable;
             var search = new RefinedSearch(store, generator, judge, new RefinedSearchOptions { QueryWriter = parse.GetValue(hyde) ? new Embed.HydeQueryWriter(chat!) : null });
-            var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, new SearchOptions
+            var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, topValue, new()
             {
-                Top = topValue,
                 Refine = refine,
                 Instruction = parse.GetValue(instruction),
                 FeedbackCount = parse.GetValue(feedback),
-                Filter = filterTags,
+                SearchOptions = new() { Filter = MemoryRecord.TagFilter(filterTags) },
                 JudgeBudget = budget,
                 JudgeProgress = TerminalText.HumanOnStandardError ? new JudgeProgressLine() : null,
             }, ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using RefineMemory.Memory;
 using RefineMemory.Search;
 
 namespace RefineMemory.Agents;
@@ -38,14 +39,14 @@ public sealed class RefinedSearchFunction : AIFunction
         ArgumentNullException.ThrowIfNull(arguments);
         string query = ToolArguments.String(arguments, "query", required: true)!;
         string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
-        var options = new SearchOptions
+        var request = new RefinedVectorSearchRequest<MemoryRecord>
         {
-            Top = ToolArguments.Int(arguments, "top", 1, _options.MaxTop),
             Refine = ToolArguments.Bool(arguments, "refine"),
             Instruction = ToolArguments.String(arguments, "instruction", required: false),
-            Filter = ToolArguments.Tags(arguments, "filter"),
+            SearchOptions = new() { Filter = MemoryRecord.TagFilter(ToolArguments.Tags(arguments, "filter")) },
         };
-        var result = await _search.SearchAsync(collection, query, options, cancellationToken).ConfigureAwait(false);
+        int? top = ToolArguments.Int(arguments, "top", 1, _options.MaxTop);
+        var result = await _search.SearchAsync(collection, query, top, request, cancellationToken).ConfigureAwait(false);
         return ToJson(result, _options.MaxTextChars);
     }
 

@@ -35,13 +35,15 @@ public sealed class RefinedSearch
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
     /// <exception cref="EmbedderMismatchException">The collection was embedded by another model.</exception>
     /// <exception cref="DimensionMismatchException">The embedder's vectors do not match the collection's dimension.</exception>
-    public async Task<RefinedSearchResult> SearchAsync(string collection, string query, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <paramref name="top"/> <c>null</c> returns <see cref="RefinedSearchOptions.Top"/> results; the request's filter
+    /// selects by tags through <see cref="MemoryRecord.TagFilter"/>.
+    /// </remarks>
+    public async Task<RefinedSearchResult> SearchAsync(string collection, string query, int? top = null, RefinedVectorSearchRequest<MemoryRecord>? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(collection);
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        options ??= new SearchOptions();
-        int top = options.Top ?? Options.Top;
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1, "top");
+        ArgumentOutOfRangeException.ThrowIfLessThan(top ?? Options.Top, 1, nameof(top));
         var col = await Store.GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
         EmbedderMismatchException.ThrowIfDifferent(col.Name, col.EmbeddingModel, _embedder);
         var pipeline = new RefinedVectorSearch<MemoryRecord>(col.Chunks, _embedder, _judge, new()
@@ -49,23 +51,14 @@ public sealed class RefinedSearch
             KeySelector = r => r.Id,
             TextSelector = r => r.Text,
             VectorSelector = r => r.Embedding,
-            Instruction = col.Instruction,
-            InstructionTemplate = col.InstructionTemplate,
+            Instruction = col.Instruction ?? Options.Instruction,
+            InstructionTemplate = col.Instruction is null ? Options.InstructionTemplate : col.InstructionTemplate,
             Refine = Options.Refine,
             SampleDepth = Options.SampleDepth,
             QueryWriter = Options.QueryWriter,
             Refinement = Options.Refinement,
         });
-        var result = await pipeline.SearchAsync(query, top, new RefinedVectorSearchRequest<MemoryRecord>
-        {
-            SearchOptions = new() { Filter = MemoryRecord.TagFilter(options.Filter) },
-            Instruction = options.Instruction,
-            Refine = options.Refine,
-            FeedbackCount = options.FeedbackCount,
-            FeedbackFromTop = options.FeedbackFromTop,
-            JudgeBudget = options.JudgeBudget,
-            JudgeProgress = options.JudgeProgress,
-        }, cancellationToken).ConfigureAwait(false);
+        var result = await pipeline.SearchAsync(query, top ?? Options.Top, request, cancellationToken).ConfigureAwait(false);
         var hits = result.Hits.Select(h => new RefinedSearchHit(h.Record.Id, h.Record.DocumentId, h.Record.Text, h.Record.Source, h.Record.Metadata,
             (float)(h.Score ?? double.NaN), h.ScoreBefore is { } b ? (float)b : null, h.Rank, h.RankBefore)).ToArray();
         return new RefinedSearchResult(col.Name, query, result.Instruction, hits, result.Diagnostics);

@@ -1,14 +1,12 @@
 using Microsoft.Extensions.VectorData;
-using RefineMemory.Embed;
-using RefineMemory.Refine;
 
 namespace RefineMemory.Search;
 
 /// <summary>
-/// Defaults of <see cref="RefinedVectorSearch{TRecord}"/>: how to read a record's text and vector, how to
-/// embed the query, and how to refine. Each per-call <see cref="RefinedVectorSearchRequest{TRecord}"/> may override.
+/// Defaults of <see cref="RefinedVectorSearch{TRecord}"/>: the search defaults of <see cref="RefinedSearchOptions"/>
+/// and how to read a record's key, text and vector.
 /// </summary>
-public sealed class RefinedVectorSearchOptions<TRecord>
+public sealed class RefinedVectorSearchOptions<TRecord> : RefinedSearchOptions
     where TRecord : class
 {
     /// <summary>
@@ -46,43 +44,4 @@ public sealed class RefinedVectorSearchOptions<TRecord>
     /// <c>Dictionary&lt;string, object?&gt;</c> records (required there). Default <c>null</c>: the attributes of <typeparamref name="TRecord"/>.
     /// </summary>
     public VectorStoreCollectionDefinition? Definition { get; set; }
-
-    /// <summary>The task instruction the query is embedded with (and the judge sees). Default <c>null</c>: none.</summary>
-    public string? Instruction { get; set; }
-
-    /// <summary>How the query and the instruction are combined. Default <see cref="QueryInstruction.DefaultTemplate"/>.</summary>
-    public string InstructionTemplate { get; set; } = QueryInstruction.DefaultTemplate;
-
-    /// <summary>
-    /// HyDE (Gao et al. 2022) as the embed stage: the writer's chat model writes hypothetical documents for the query,
-    /// and their mean embedding (as documents) is the vector searched first and refined. Default <c>null</c>: the
-    /// query itself is embedded. Each call may turn it off (<see cref="RefinedVectorSearchRequest{TRecord}.UseHyde"/>).
-    /// </summary>
-    public HydeQueryWriter? QueryWriter { get; set; }
-
-    /// <summary>Results returned when a call passes no positive top (the <see cref="Microsoft.Extensions.VectorData.IVectorSearchable{TRecord}"/> path always passes one). Default 10.</summary>
-    public int Top { get; set; } = 10;
-
-    /// <summary>Whether calls refine unless the request says otherwise. Default true.</summary>
-    public bool Refine { get; set; } = true;
-
-    /// <summary>
-    /// How deep the first search goes when part of the feedback sample is drawn from below the top
-    /// (<see cref="RefinementOptions.FeedbackFromTop"/> &lt; <see cref="RefinementOptions.FeedbackCount"/>).
-    /// Default 100. When the whole sample is the top, the first search returns max(skip + top, feedback count).
-    /// </summary>
-    public int SampleDepth { get; set; } = 100;
-
-    /// <summary>The refinement settings (feedback count, Adam steps, learning rate). Default: the paper's.</summary>
-    public RefinementOptions Refinement { get; set; } = new();
-
-    /// <summary>Checks every setting, naming the one that is wrong.</summary>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Top, 1, nameof(Top));
-        ArgumentOutOfRangeException.ThrowIfLessThan(SampleDepth, 1, nameof(SampleDepth));
-        ArgumentNullException.ThrowIfNull(InstructionTemplate, nameof(InstructionTemplate));
-        ArgumentNullException.ThrowIfNull(Refinement, nameof(Refinement));
-        Refinement.Validate();
-    }
 }

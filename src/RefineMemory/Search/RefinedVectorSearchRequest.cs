@@ -28,7 +28,7 @@ public sealed class RefinedVectorSearchRequest<TRecord>
     /// <summary>Reports judging progress for this query, or <c>null</c>.</summary>
     public IProgress<Refine.JudgeProgress>? JudgeProgress { get; set; }
 
-    /// <summary>Task instruction for this query, overriding <see cref="RefinedVectorSearchOptions{TRecord}.Instruction"/>.</summary>
+    /// <summary>Task instruction for this query, overriding <see cref="RefinedSearchOptions.Instruction"/>.</summary>
     public string? Instruction { get; set; }
 
     /// <summary>
@@ -37,6 +37,6 @@ public sealed class RefinedVectorSearchRequest<TRecord>
     /// </summary>
     public ReadOnlyMemory<float>? QueryVector { get; set; }
 
-    /// <summary>Whether to embed the query through <see cref="RefinedVectorSearchOptions{TRecord}.QueryWriter"/> (HyDE) when one is set. Default true.</summary>
+    /// <summary>Whether to embed the query through <see cref="RefinedSearchOptions.QueryWriter"/> (HyDE) when one is set. Default true.</summary>
     public bool? UseHyde { get; set; }
 }
