@@ -1,4 +1,5 @@
 using RefineMemory.Judge;
+using RefineMemory.Memory;
 using RefineMemory.OpenAI;
 using RefineMemory.Search;
 using RefineMemory.Testing;
@@ -70,7 +71,7 @@ public sealed class LoopbackJudgeSearchTests : IClassFixture<ClincFixture>
         var search = new RefinedSearch(store, _clinc.Embedder, judge);
 
         string intent = _clinc.Data.Descriptions.Keys.Order(StringComparer.Ordinal).ElementAt(2);
-        var result = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], new SearchOptions { Top = 10, FeedbackCount = 20 });
+        var result = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], 10, new RefinedVectorSearchRequest<MemoryRecord> { FeedbackCount = 20 });
         var d = result.Diagnostics;
 
         Assert.True(d.Refined, d.SkippedReason);
