@@ -29,6 +29,12 @@ public sealed class QueryResult
     /// <summary>Model calls the judge made (0 for gold and simulated judges).</summary>
     public int JudgeCalls { get; init; }
 
+    /// <summary>Rounds of judging of the refined search (<see cref="RefineMemory.Refine.RefinementOptions.FeedbackStrategy"/>).</summary>
+    public int FeedbackRounds { get; init; }
+
+    /// <summary>Whether the early-stop strategy stopped judging before the budget was spent.</summary>
+    public bool StoppedEarly { get; init; }
+
     public TimeSpan JudgeTime { get; init; }
 
     public TimeSpan OptimiseTime { get; init; }

@@ -144,6 +144,8 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
+            FeedbackRounds = outcome?.Rounds ?? 0,
+            StoppedEarly = outcome?.StoppedEarly ?? false,
             ReembeddedReason = reembedReason,
         });
     }
