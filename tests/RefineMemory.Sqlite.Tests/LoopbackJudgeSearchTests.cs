@@ -77,7 +77,7 @@ public sealed class LoopbackJudgeSearchTests : IClassFixture<ClincFixture>
         Assert.True(d.Refined, d.SkippedReason);
         Assert.Equal(20, d.Judged.Count);
         Assert.Equal(4, server.ChatRequests);
-        Assert.Equal(4, d.Judge!.Calls);
+        Assert.Equal((4, 20), (d.JudgeCalls, d.Judgements));
         Assert.All(server.ChatLog, r => Assert.Equal(5, r.Batch!.Documents.Count));
         double relevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.RelevantYesMass);
         double irrelevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.IrrelevantYesMass);

@@ -76,6 +76,7 @@ public sealed class RefinedVectorSearchTests
         var d = result.Diagnostics;
         Assert.True(d.Refined, d.SkippedReason);
         Assert.Equal([5, 5, 5, 5], judge.Sizes);
+        Assert.Equal((4, 20, false), (d.FeedbackRounds, d.Judgements, d.StoppedEarly));
         Assert.Equal(20, d.Judged.Select(j => j.Id).Distinct().Count());
         Assert.Equal(20, d.Judge!.Judged + d.Judge.Failed);
         var firstRank = plain.Hits.ToDictionary(h => h.Record.Id, h => h.Rank);
