@@ -59,8 +59,8 @@ public sealed class EvaluationResult
             Compare(m => m.RocAuc),
             Compare(m => m.Ndcg10))
         {
-            JudgeCalls = Queries.Sum(q => (long)q.Methods[method].JudgeCalls),
-            Judgements = Queries.Sum(q => (long)q.Methods[method].Judgements),
+            JudgeCalls = Queries.Sum(q => (long)q.Costs.GetValueOrDefault(method, JudgeCost.None).Calls),
+            Judgements = Queries.Sum(q => (long)q.Costs.GetValueOrDefault(method, JudgeCost.None).Judgements),
         };
     }
 }

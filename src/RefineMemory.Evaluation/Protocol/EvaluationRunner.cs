@@ -97,22 +97,24 @@ public sealed class EvaluationRunner
         var search = ranking.Diagnostics;
         int[] order = RankingMetrics.SortDescending(baseline);
 
-        var cost = (Calls: search.Judge?.Calls ?? 0, Judgements: search.Judged.Count);
+        var cost = new JudgeCost(search.Judge?.Calls ?? 0, search.Judged.Count);
         var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
         {
             [EvalMethods.Baseline] = MethodMetrics.Of(baseline, labels),
-            [EvalMethods.Refined] = Costing(MethodMetrics.Of(refined, labels), cost),
+            [EvalMethods.Refined] = MethodMetrics.Of(refined, labels),
         };
+        var costs = new Dictionary<string, JudgeCost>(StringComparer.Ordinal) { [EvalMethods.Refined] = cost };
         var judgments = PoolSearch.Judgments(search);
         foreach (var (name, alternative) in _options.AlternativeRefinements)
         {
-            methods[EvalMethods.RefinedWith(name)] = await AlternativeAsync(pool, query, queryVector, queryIndex, alternative, judgments, cost, labels, ct).ConfigureAwait(false);
+            string method = EvalMethods.RefinedWith(name);
+            (methods[method], costs[method]) = await AlternativeAsync(pool, query, queryVector, queryIndex, alternative, judgments, cost, labels, ct).ConfigureAwait(false);
         }
 
         if (_options.IncludeRerank)
         {
-            // Rerank-only orders the refined search's judgments: it costs what they cost.
-            methods[EvalMethods.Rerank] = Costing(MethodMetrics.Of(RerankScores(dataset, query, order, baseline, judgments.Judgments), labels), cost);
+            methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, judgments.Judgments), labels);
+            costs[EvalMethods.Rerank] = cost; // rerank-only orders the refined search's judgments: it costs what they cost
         }
 
         TimeSpan hydeTime = TimeSpan.Zero;
@@ -140,6 +142,7 @@ public sealed class EvaluationRunner
             PoolSize = n,
             Positives = query.PositiveCount,
             Methods = methods,
+            Costs = costs,
             Refined = search.Refined,
             SkippedReason = search.SkippedReason,
             FeedbackDocuments = search.Judged.Count,
@@ -186,17 +189,14 @@ public sealed class EvaluationRunner
     /// only the refinement differs and the method costs what the judgments cost; a strategy that chooses its own
     /// documents asks the judge itself, and its own calls are counted.
     /// </summary>
-    private async Task<MethodMetrics> AlternativeAsync(
-        PoolSearch pool, EvalQuery query, ReadOnlyMemory<float> queryVector, int queryIndex, RefinementOptions alternative, JudgeResult judgments, (int Calls, int Judgements) cost, float[] labels, CancellationToken ct)
+    private async Task<(MethodMetrics Metrics, JudgeCost Cost)> AlternativeAsync(
+        PoolSearch pool, EvalQuery query, ReadOnlyMemory<float> queryVector, int queryIndex, RefinementOptions alternative, JudgeResult judgments, JudgeCost cost, float[] labels, CancellationToken ct)
     {
         bool replay = alternative.FeedbackStrategy == FeedbackStrategy.Top && _options.Refinement.FeedbackStrategy == FeedbackStrategy.Top;
         var judge = replay ? new RecordedJudge(judgments) : _judgeFor(query);
         var other = await pool.RankAsync(query, queryVector, judge, Seeded(alternative, queryIndex), ct).ConfigureAwait(false);
-        return Costing(MethodMetrics.Of(other.After, labels), replay ? cost : (other.Diagnostics.Judge?.Calls ?? 0, other.Diagnostics.Judged.Count));
+        return (MethodMetrics.Of(other.After, labels), replay ? cost : new JudgeCost(other.Diagnostics.Judge?.Calls ?? 0, other.Diagnostics.Judged.Count));
     }
-
-    private static MethodMetrics Costing(MethodMetrics metrics, (int Calls, int Judgements) cost) =>
-        metrics with { JudgeCalls = cost.Calls, Judgements = cost.Judgements };
 
     private static RefinementOptions Seeded(RefinementOptions options, int queryIndex)
     {

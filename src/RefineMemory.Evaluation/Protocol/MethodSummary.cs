@@ -15,9 +15,9 @@ public sealed record MethodSummary(
     PairedComparison? AucVersusBaseline,
     PairedComparison? Ndcg10VersusBaseline)
 {
-    /// <summary>Calls to a model judge the method made over all queries (<see cref="MethodMetrics.JudgeCalls"/>).</summary>
+    /// <summary>Calls to a model judge the method made over all queries (<see cref="JudgeCost.Calls"/>).</summary>
     public long JudgeCalls { get; init; }
 
-    /// <summary>Documents judged for the method over all queries (<see cref="MethodMetrics.Judgements"/>).</summary>
+    /// <summary>Documents judged for the method over all queries (<see cref="JudgeCost.Judgements"/>).</summary>
     public long Judgements { get; init; }
 }

@@ -27,6 +27,9 @@ public sealed class QueryResult
     public int JudgeFailures { get; init; }
 
     /// <summary>Model calls the judge made (0 for gold and simulated judges).</summary>
+    /// <summary>Each method's judging cost for this query, by method name (a method not listed judged nothing).</summary>
+    public IReadOnlyDictionary<string, JudgeCost> Costs { get; init; } = new Dictionary<string, JudgeCost>();
+
     public int JudgeCalls { get; init; }
 
     /// <summary>Rounds of judging of the refined search (<see cref="RefineMemory.Refine.RefinementOptions.FeedbackStrategy"/>).</summary>
