@@ -28,11 +28,12 @@ internal static class RecallReport
         Console.WriteLine($"| --- | --- | ---: | {string.Join(" | ", Oversamplings.Select(_ => "---:"))} |");
 
         using var embedder = datasets.Length > 0 ? UseLiteEmbeddingGenerator.Create() : null;
-        var cache = new EmbeddingMatrixCache(EmbeddingMatrixCache.DefaultDirectory);
+        string cacheFolder = Path.Combine(Environment.GetEnvironmentVariable("REFINE_CACHE_DIR") is { Length: > 0 } d0 ? d0 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "refine"), "eval");
+        var cached = embedder is null ? null : new RefineMemory.Embed.DiskCachingEmbeddingGenerator(embedder, cacheFolder, "use-lite");
         foreach (string name in datasets)
         {
             var dataset = DatasetCatalog.Load(name);
-            var (embeddings, _) = await cache.GetOrEmbedAsync("use-lite", embedder!, dataset, useInstructions: false);
+            var embeddings = await DatasetEmbedder.EmbedAsync(cached!, dataset, useInstructions: false);
             int d = embeddings.Dimension;
             var index = new ExactVectorIndex(d, new ExactVectorIndexOptions { Quantization = ScanQuantization.Int8 });
             for (int i = 0; i < dataset.Documents.Count; i++)

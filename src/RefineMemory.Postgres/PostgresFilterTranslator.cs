@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Text;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using RefineMemory.Connectors.Filters;
 
@@ -12,9 +11,8 @@ namespace RefineMemory.Postgres;
 /// <c>!</c> is <c>IS NOT TRUE</c>, so records with a null field match a negated condition. <c>Contains</c> on a list
 /// property is <c>@&gt;</c> (served by its GIN index), over a list of values <c>= ANY</c>.
 /// </summary>
-internal sealed class PostgresFilterTranslator
+internal sealed class PostgresFilterTranslator : SqlFilterWriter
 {
-    private readonly StringBuilder _sql = new();
     private readonly List<object?> _values;
 
     private PostgresFilterTranslator(List<object?> values) => _values = values;
@@ -24,55 +22,40 @@ internal sealed class PostgresFilterTranslator
     {
         var translator = new PostgresFilterTranslator(values);
         translator.Write(FilterParser.Parse(filter, model, "the PostgreSQL connector"));
-        return translator._sql.ToString();
+        return translator.Sql.ToString();
     }
 
-    private void Write(FilterNode node)
+    protected override void WriteCondition(FilterNode node)
     {
         switch (node)
         {
-            case AndFilter and:
-                Binary(and.Left, " AND ", and.Right);
-                break;
-            case OrFilter or:
-                Binary(or.Left, " OR ", or.Right);
-                break;
             case NotFilter not:
-                _sql.Append("((");
+                Sql.Append("((");
                 Write(not.Operand);
-                _sql.Append(") IS NOT TRUE)");
+                Sql.Append(") IS NOT TRUE)");
                 break;
             case ConstantFilter c:
-                _sql.Append(c.Value ? "TRUE" : "FALSE");
+                Sql.Append(c.Value ? "TRUE" : "FALSE");
                 break;
             case CompareFilter c:
-                _sql.Append('(').Append(Column(c.Field)).Append(c.Value is null
+                Sql.Append('(').Append(Column(c.Field)).Append(c.Value is null
                     ? (c.Equal ? " IS NULL" : " IS NOT NULL")
                     : (c.Equal ? " = " : " IS DISTINCT FROM ") + Parameter(c.Value)).Append(')');
                 break;
             case TagFilter t:
-                _sql.Append('(').Append(Column(t.Field)).Append(" @> ").Append(Parameter(TypedArray(t.Field.Property.Type, [t.Value]))).Append(')');
+                Sql.Append('(').Append(Column(t.Field)).Append(" @> ").Append(Parameter(TypedArray(t.Field.Property.Type, [t.Value]))).Append(')');
                 break;
             case InFilter i:
                 var present = i.Values.Where(v => v is not null).ToArray();
-                _sql.Append('(').Append(Column(i.Field)).Append(" = ANY(").Append(Parameter(TypedArray(i.Field.Property.Type, present, element: true))).Append(')');
-                _sql.Append(present.Length < i.Values.Count ? $" OR {Column(i.Field)} IS NULL)" : ")");
+                Sql.Append('(').Append(Column(i.Field)).Append(" = ANY(").Append(Parameter(TypedArray(i.Field.Property.Type, present, element: true))).Append(')');
+                Sql.Append(present.Length < i.Values.Count ? $" OR {Column(i.Field)} IS NULL)" : ")");
                 break;
             case TrueFilter t:
-                _sql.Append('(').Append(Column(t.Field)).Append(" IS TRUE)");
+                Sql.Append('(').Append(Column(t.Field)).Append(" IS TRUE)");
                 break;
             default:
                 throw new NotSupportedException($"Filter node {node.GetType().Name} is not supported by the PostgreSQL connector.");
         }
-    }
-
-    private void Binary(FilterNode left, string op, FilterNode right)
-    {
-        _sql.Append('(');
-        Write(left);
-        _sql.Append(op);
-        Write(right);
-        _sql.Append(')');
     }
 
     private static string Column(FilterField field) => PostgresSql.Quote(field.Property.StorageName);

@@ -83,7 +83,7 @@ internal sealed class SqliteDatabase
         var conn = await OpenRawAsync(_readWrite, cancellationToken).ConfigureAwait(false);
         try
         {
-            await SqliteMemoryStore.ExecuteAsync(conn, null, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.ExecuteAsync(conn, null, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
             return conn;
         }
         catch
@@ -137,16 +137,16 @@ internal sealed class SqliteDatabase
 
             using var conn = await OpenRawAsync(_readWrite, cancellationToken).ConfigureAwait(false);
             await CheckOursAsync(conn, null, cancellationToken).ConfigureAwait(false); // before anything is written
-            await SqliteMemoryStore.ExecuteAsync(conn, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.ExecuteAsync(conn, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             using var tx = conn.BeginTransaction(); // IMMEDIATE: two processes creating the file take turns
             await CheckOursAsync(conn, tx, cancellationToken).ConfigureAwait(false);
-            await SqliteMemoryStore.ExecuteAsync(conn, tx, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
-            await SqliteMemoryStore.ExecuteAsync(conn, tx, FormattableString.Invariant($"PRAGMA application_id = {ApplicationId};"), cancellationToken).ConfigureAwait(false);
-            using var cmd = SqliteMemoryStore.Command(conn, tx, "SELECT MAX(version) FROM schema_info");
+            await SqliteCommands.ExecuteAsync(conn, tx, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.ExecuteAsync(conn, tx, FormattableString.Invariant($"PRAGMA application_id = {ApplicationId};"), cancellationToken).ConfigureAwait(false);
+            using var cmd = SqliteCommands.Command(conn, tx, "SELECT MAX(version) FROM schema_info");
             object? version = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             if (version is null or DBNull)
             {
-                await SqliteMemoryStore.ExecuteAsync(conn, tx, "INSERT INTO schema_info (version) VALUES ($v)", cancellationToken, ("$v", SqliteSchema.Version)).ConfigureAwait(false);
+                await SqliteCommands.ExecuteAsync(conn, tx, "INSERT INTO schema_info (version) VALUES ($v)", cancellationToken, ("$v", SqliteSchema.Version)).ConfigureAwait(false);
             }
             else
             {
@@ -168,7 +168,7 @@ internal sealed class SqliteDatabase
         try
         {
             await CheckOursAsync(conn, null, cancellationToken).ConfigureAwait(false);
-            using var cmd = SqliteMemoryStore.Command(conn, null, "SELECT MAX(version) FROM schema_info WHERE EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'schema_info')");
+            using var cmd = SqliteCommands.Command(conn, null, "SELECT MAX(version) FROM schema_info WHERE EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'schema_info')");
             object? version = await ScalarOrNullAsync(cmd, cancellationToken).ConfigureAwait(false);
             if (version is null or DBNull)
             {
@@ -213,39 +213,44 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>Refuses a file of another application: another application id, or no id and tables that are not ours.</summary>
-    private async Task CheckOursAsync(SqliteConnection conn, SqliteTransaction? tx, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where an open file is another application's: its application id when not ours, and its tables that are not
+    /// ours; <c>null</c> when the file is ours (marked, or unmarked with only our tables, or empty).
+    /// </summary>
+    internal static async Task<(long Id, IReadOnlyList<string> Tables)?> ForeignAsync(SqliteConnection conn, SqliteTransaction? tx, CancellationToken cancellationToken)
     {
-        using var idCommand = SqliteMemoryStore.Command(conn, tx, "PRAGMA application_id");
+        using var idCommand = SqliteCommands.Command(conn, tx, "PRAGMA application_id");
         long id = Convert.ToInt64(await idCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (id == ApplicationId)
         {
-            return;
+            return null;
         }
 
-        if (id != 0)
-        {
-            throw new MemoryStoreException(FormattableString.Invariant(
-                $"'{Path}' belongs to another application (SQLite application_id 0x{id:X8}, ours is 0x{ApplicationId:X8}); it was not changed. Pass a different --db."));
-        }
-
-        using var tables = SqliteMemoryStore.Command(conn, tx, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+        using var tables = SqliteCommands.Command(conn, tx, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
         using var reader = await tables.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var foreign = new List<string>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            string name = reader.GetString(0);
-            if (!OurTables.Contains(name))
+            if (!OurTables.Contains(reader.GetString(0)))
             {
-                foreign.Add(name);
+                foreign.Add(reader.GetString(0));
             }
         }
 
-        if (foreign.Count > 0)
+        return id == 0 && foreign.Count == 0 ? null : (id, foreign);
+    }
+
+    /// <summary>Refuses a file of another application, before anything is written.</summary>
+    private async Task CheckOursAsync(SqliteConnection conn, SqliteTransaction? tx, CancellationToken cancellationToken)
+    {
+        if (await ForeignAsync(conn, tx, cancellationToken).ConfigureAwait(false) is not { } foreign)
         {
-            throw new MemoryStoreException(
-                $"'{Path}' is a SQLite database of another application (it holds the table(s) {string.Join(", ", foreign.Take(5))}); it was not changed. Pass a different --db.");
+            return;
         }
+
+        throw new MemoryStoreException(foreign.Id != 0
+            ? FormattableString.Invariant($"'{Path}' belongs to another application (SQLite application_id 0x{foreign.Id:X8}, ours is 0x{ApplicationId:X8}); it was not changed. Pass a different --db.")
+            : $"'{Path}' is a SQLite database of another application (it holds the table(s) {string.Join(", ", foreign.Tables.Take(5))}); it was not changed. Pass a different --db.");
     }
 
     private void CheckVersion(object version)

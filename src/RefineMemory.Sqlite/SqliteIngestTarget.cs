@@ -21,7 +21,7 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
     public async Task<IReadOnlyDictionary<string, StoredDocument>> ReadDocumentsAsync(CancellationToken cancellationToken)
     {
         var documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
-        using var cmd = SqliteMemoryStore.Command(conn, null, "SELECT id, content_hash, chunk_count FROM documents WHERE collection = $c", ("$c", collection));
+        using var cmd = SqliteCommands.Command(conn, null, "SELECT id, content_hash, chunk_count FROM documents WHERE collection = $c", ("$c", collection));
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -34,7 +34,7 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
     public async Task<IReadOnlyDictionary<string, float[]>> ReadVectorsAsync(IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        using var cmd = SqliteMemoryStore.Command(conn, null, "SELECT vector FROM chunks WHERE collection = $c AND text_hash = $h LIMIT 1", ("$c", collection), ("$h", ""));
+        using var cmd = SqliteCommands.Command(conn, null, "SELECT vector FROM chunks WHERE collection = $c AND text_hash = $h LIMIT 1", ("$c", collection), ("$h", ""));
         foreach (string hash in textHashes)
         {
             cmd.Parameters["$h"].Value = hash;
@@ -63,7 +63,7 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
                 await WriteDocumentAsync(tx, d, cancellationToken).ConfigureAwait(false);
             }
 
-            await SqliteMemoryStore.ExecuteAsync(conn, tx, "UPDATE collections SET generation = generation + 1 WHERE name = $n", cancellationToken, ("$n", collection)).ConfigureAwait(false);
+            await SqliteCommands.ExecuteAsync(conn, tx, "UPDATE collections SET generation = generation + 1 WHERE name = $n", cancellationToken, ("$n", collection)).ConfigureAwait(false);
             if (store.BeforeCommit is { } hook)
             {
                 await hook(batch.Number, cancellationToken).ConfigureAwait(false);
@@ -83,7 +83,7 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
     /// </summary>
     private async Task<CollectionInfo> CreateIfAbsentAsync(SqliteTransaction tx, IngestBatch batch, CancellationToken ct)
     {
-        await SqliteMemoryStore.ExecuteAsync(conn, tx, "INSERT INTO collections (name, dimension, instruction, template, embedding_model, generation) VALUES ($n, $d, $i, $t, $m, 0) ON CONFLICT (name) DO NOTHING", ct,
+        await SqliteCommands.ExecuteAsync(conn, tx, "INSERT INTO collections (name, dimension, instruction, template, embedding_model, generation) VALUES ($n, $d, $i, $t, $m, 0) ON CONFLICT (name) DO NOTHING", ct,
             ("$n", collection), ("$d", batch.Dimension), ("$i", batch.Instruction), ("$t", batch.InstructionTemplate), ("$m", batch.EmbeddingModel)).ConfigureAwait(false);
         var info = await SqliteMemoryStore.ReadCollectionAsync(conn, tx, collection, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Collection '{collection}' vanished inside its own transaction.");
@@ -95,13 +95,13 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
     private async Task WriteDocumentAsync(SqliteTransaction tx, IngestedDocument p, CancellationToken ct)
     {
         var d = p.Document;
-        await SqliteMemoryStore.ExecuteAsync(conn, tx, "DELETE FROM chunks WHERE collection = $c AND document_id = $d", ct, ("$c", collection), ("$d", d.Id)).ConfigureAwait(false);
-        await SqliteMemoryStore.ExecuteAsync(conn, tx, """
+        await SqliteCommands.ExecuteAsync(conn, tx, "DELETE FROM chunks WHERE collection = $c AND document_id = $d", ct, ("$c", collection), ("$d", d.Id)).ConfigureAwait(false);
+        await SqliteCommands.ExecuteAsync(conn, tx, """
             INSERT INTO documents (collection, id, source, metadata, content_hash, chunk_count) VALUES ($c, $d, $s, $m, $h, $n)
             ON CONFLICT (collection, id) DO UPDATE SET source = excluded.source, metadata = excluded.metadata,
                 content_hash = excluded.content_hash, chunk_count = excluded.chunk_count
             """, ct, ("$c", collection), ("$d", d.Id), ("$s", d.Source), ("$m", JsonSerializer.Serialize(d.Metadata)), ("$h", p.ContentHash), ("$n", p.Chunks.Count)).ConfigureAwait(false);
-        using var insert = SqliteMemoryStore.Command(conn, tx, "INSERT INTO chunks (collection, document_id, ordinal, text, text_hash, vector) VALUES ($c, $d, $o, $t, $h, $v)");
+        using var insert = SqliteCommands.Command(conn, tx, "INSERT INTO chunks (collection, document_id, ordinal, text, text_hash, vector) VALUES ($c, $d, $o, $t, $h, $v)");
         insert.Parameters.AddWithValue("$c", collection);
         insert.Parameters.AddWithValue("$d", d.Id);
         var po = insert.Parameters.Add("$o", SqliteType.Integer);

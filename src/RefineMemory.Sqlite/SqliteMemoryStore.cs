@@ -134,28 +134,9 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
 
     internal void ForgetLoaded(string name) => _loaded.TryRemove(name, out _);
 
-    internal static async Task ExecuteAsync(SqliteConnection conn, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        using var cmd = Command(conn, tx, sql, parameters);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    internal static SqliteCommand Command(SqliteConnection conn, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
-
     internal static async Task<CollectionInfo?> ReadCollectionAsync(SqliteConnection conn, SqliteTransaction? tx, string name, CancellationToken cancellationToken)
     {
-        using var cmd = Command(conn, tx, "SELECT dimension, instruction, template, embedding_model, generation FROM collections WHERE name = $n", ("$n", name));
+        using var cmd = SqliteCommands.Command(conn, tx, "SELECT dimension, instruction, template, embedding_model, generation FROM collections WHERE name = $n", ("$n", name));
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -196,7 +177,7 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
 
     private static async Task<IReadOnlyList<string>> ListAsync(SqliteConnection conn, CancellationToken cancellationToken)
     {
-        using var cmd = Command(conn, null, "SELECT name FROM collections ORDER BY name");
+        using var cmd = SqliteCommands.Command(conn, null, "SELECT name FROM collections ORDER BY name");
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var names = new List<string>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -214,7 +195,7 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
         var info = await ReadCollectionAsync(conn, tx, name, cancellationToken).ConfigureAwait(false)
             ?? throw new CollectionNotFoundException(name, await ListAsync(conn, cancellationToken).ConfigureAwait(false));
         var collection = new SqliteMemoryCollection(name, info.Dimension, info.Instruction, info.Template, info.EmbeddingModel, info.Generation, IndexOptions);
-        using var cmd = Command(conn, tx, """
+        using var cmd = SqliteCommands.Command(conn, tx, """
             SELECT c.document_id, c.ordinal, c.text, c.vector, d.source, d.metadata
             FROM chunks c JOIN documents d ON d.collection = c.collection AND d.id = c.document_id
             WHERE c.collection = $c ORDER BY c.document_id, c.ordinal

@@ -94,7 +94,7 @@ internal static class EvalJudgeFactory
 
             // The judge's vectors are cached on disk beside the evaluation's, so grids and reruns embed each text once.
             var generator = new DiskCachingEmbeddingGenerator(EmbedderFactory.Create(model),
-                Path.Combine(settings.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory, "judge"), model);
+                Path.Combine(settings.CacheFolder, "judge"), model);
             var judge = new EmbeddingRelevanceJudge(generator, new EmbeddingRelevanceJudgeOptions { Temperature = settings.JudgeTemperature });
             string t = settings.JudgeTemperature.ToString(CultureInfo.InvariantCulture);
             return new Built(_ => judge, $"embedder {model} (cosine / {t}; not an oracle)", false, null, generator);

@@ -50,7 +50,6 @@ internal static class EvalPipeline
         var judge = EvalJudgeFactory.Create(s.Judge, dataset, s);
         try
         {
-            var cache = new EmbeddingMatrixCache(s.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory);
             EvaluationResult? result = null;
             await console.Progress()
                 .AutoClear(false)
@@ -70,10 +69,7 @@ internal static class EvalPipeline
                     }
 
                     var runner = new EvaluationRunner(judge.JudgeFor, s.ToOptions(), hyde);
-                    var (embeddings, _) = await cache.GetOrEmbedAsync(
-                        s.Embedder, embedder, dataset, s.UseInstructions,
-                        new Progress<EmbeddingProgress>(p => { embedTask.MaxValue = p.Total; embedTask.Value = p.Done; }),
-                        ct);
+                    var embeddings = await s.EmbedAsync(embedder, dataset, new Progress<EmbeddingProgress>(p => { embedTask.MaxValue = p.Total; embedTask.Value = p.Done; }), ct);
                     embedTask.Value = embedTask.MaxValue;
                     embedTask.StopTask();
                     queryTask.StartTask();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.AI;
+using RefineMemory.Embed;
+using RefineMemory.Evaluation.Datasets;
 using RefineMemory.Evaluation.Protocol;
 using RefineMemory.Judge;
 using RefineMemory.Refine;
@@ -54,6 +57,23 @@ internal sealed record EvalSettings
     public string? SharedDirectory { get; init; }
 
     public string? CacheDirectory { get; init; }
+
+    /// <summary>The cache folder in effect: <see cref="CacheDirectory"/>, else <c>$REFINE_CACHE_DIR/eval</c>, else <c>~/.cache/refine/eval</c>.</summary>
+    public string CacheFolder => CacheDirectory ?? Path.Combine(
+        Environment.GetEnvironmentVariable("REFINE_CACHE_DIR") is { Length: > 0 } d ? d : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "refine"),
+        "eval");
+
+    /// <summary>
+    /// Embeds <paramref name="dataset"/> through the one embedding cache (<see cref="DiskCachingEmbeddingGenerator"/>, in
+    /// <see cref="CacheFolder"/>): a second run, another split of the same set or instructions switched on or off
+    /// embed only the texts not seen before.
+    /// </summary>
+    public async Task<DatasetEmbeddings> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embedder, EvalDataset dataset, IProgress<EmbeddingProgress>? progress, CancellationToken ct)
+    {
+        // Not disposed: that would dispose the caller's embedder, which it still uses (HyDE).
+        var cached = new DiskCachingEmbeddingGenerator(embedder, CacheFolder, Embedder);
+        return await DatasetEmbedder.EmbedAsync(cached, dataset, UseInstructions, progress: progress, cancellationToken: ct).ConfigureAwait(false);
+    }
 
     /// <summary>The instruction of generic-format queries that name none.</summary>
     public string? Instruction { get; init; }

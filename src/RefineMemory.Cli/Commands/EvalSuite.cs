@@ -86,13 +86,11 @@ internal static class EvalSuite
 
     internal static async Task<DatasetEmbeddings> EmbedAsync(EvalSettings settings, EvalDataset data, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder, IAnsiConsole console, CancellationToken ct)
     {
-        var cache = new EmbeddingMatrixCache(settings.CacheDirectory ?? EmbeddingMatrixCache.DefaultDirectory);
         DatasetEmbeddings embeddings = null!;
         await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).StartAsync(async ctx =>
         {
             var task = ctx.AddTask($"embed {data.Name} ({settings.Embedder})");
-            (embeddings, _) = await cache.GetOrEmbedAsync(settings.Embedder, embedder, data, settings.UseInstructions,
-                new Progress<EmbeddingProgress>(p => { task.MaxValue = p.Total; task.Value = p.Done; }), ct);
+            embeddings = await settings.EmbedAsync(embedder, data, new Progress<EmbeddingProgress>(p => { task.MaxValue = p.Total; task.Value = p.Done; }), ct);
             task.Value = task.MaxValue;
         });
         return embeddings;

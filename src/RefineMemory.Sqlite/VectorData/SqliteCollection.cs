@@ -64,14 +64,14 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
     public override async Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await SqliteVectorDataSchema.ExecuteAsync(connection, null, "INSERT OR IGNORE INTO vectordata_collections (name, layout) VALUES ($c, $l)", cancellationToken, ("$c", Name), ("$l", _layout)).ConfigureAwait(false);
+        await SqliteCommands.ExecuteAsync(connection, null, "INSERT OR IGNORE INTO vectordata_collections (name, layout) VALUES ($c, $l)", cancellationToken, ("$c", Name), ("$l", _layout)).ConfigureAwait(false);
         await RequireAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await SqliteVectorDataSchema.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", Name)).ConfigureAwait(false);
+        await SqliteCommands.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", Name)).ConfigureAwait(false);
     }
 
     public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
@@ -127,7 +127,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         using var transaction = connection.BeginTransaction();
         foreach (string key in texts)
         {
-            await SqliteVectorDataSchema.ExecuteAsync(connection, transaction, "DELETE FROM vectordata_records WHERE collection = $c AND key = $k", cancellationToken, ("$c", Name), ("$k", key)).ConfigureAwait(false);
+            await SqliteCommands.ExecuteAsync(connection, transaction, "DELETE FROM vectordata_records WHERE collection = $c AND key = $k", cancellationToken, ("$c", Name), ("$k", key)).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +145,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         using var transaction = connection.BeginTransaction();
         foreach (var s in stored)
         {
-            await SqliteVectorDataSchema.ExecuteAsync(connection, transaction,
+            await SqliteCommands.ExecuteAsync(connection, transaction,
                 "INSERT INTO vectordata_records (collection, key, data) VALUES ($c, $k, $d) ON CONFLICT (collection, key) DO UPDATE SET data = excluded.data; " +
                 "DELETE FROM vectordata_vectors WHERE collection = $c AND key = $k;",
                 cancellationToken, ("$c", Name), ("$k", s.Key), ("$d", SqliteRecordJson.Write(_mapper.Model, s.Data))).ConfigureAwait(false);
@@ -153,7 +153,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
             {
                 if (s.Vectors[v] is { } vector)
                 {
-                    await SqliteVectorDataSchema.ExecuteAsync(connection, transaction, "INSERT INTO vectordata_vectors (collection, key, property, vector) VALUES ($c, $k, $p, $v)",
+                    await SqliteCommands.ExecuteAsync(connection, transaction, "INSERT INTO vectordata_vectors (collection, key, property, vector) VALUES ($c, $k, $p, $v)",
                         cancellationToken, ("$c", Name), ("$k", s.Key), ("$p", _mapper.Model.VectorProperties[v].StorageName), ("$v", VectorBlob.ToBytes(vector))).ConfigureAwait(false);
                 }
             }
@@ -209,7 +209,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
 
     private async Task<List<(long RowId, double Score)>> ScanAsync(SqliteConnection connection, string where, (string, object?)[] parameters, ReadOnlyMemory<float> query, int k, string function, CancellationToken cancellationToken)
     {
-        using var command = SqliteVectorDataSchema.Command(connection, null,
+        using var command = SqliteCommands.Command(connection, null,
             $"SELECT r.rowid, v.vector FROM vectordata_records r JOIN vectordata_vectors v ON v.collection = r.collection AND v.key = r.key AND v.property = $p WHERE r.collection = $c AND {where}",
             [.. parameters, ("$c", Name)]);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -252,7 +252,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
     private async Task<List<StoredRecord>> ReadAsync(SqliteConnection connection, string where, (string, object?)[] parameters, bool includeVectors, CancellationToken cancellationToken)
     {
         var records = new List<StoredRecord>();
-        using (var command = SqliteVectorDataSchema.Command(connection, null, $"SELECT r.key, r.data FROM vectordata_records r WHERE r.collection = $c AND {where}", [.. parameters, ("$c", Name)]))
+        using (var command = SqliteCommands.Command(connection, null, $"SELECT r.key, r.data FROM vectordata_records r WHERE r.collection = $c AND {where}", [.. parameters, ("$c", Name)]))
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -265,7 +265,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         {
             foreach (var record in records)
             {
-                using var command = SqliteVectorDataSchema.Command(connection, null, "SELECT property, vector FROM vectordata_vectors WHERE collection = $c AND key = $k", ("$c", Name), ("$k", record.Key));
+                using var command = SqliteCommands.Command(connection, null, "SELECT property, vector FROM vectordata_vectors WHERE collection = $c AND key = $k", ("$c", Name), ("$k", record.Key));
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -284,7 +284,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
 
     private async Task<string?> LayoutAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        using var command = SqliteVectorDataSchema.Command(connection, null, "SELECT layout FROM vectordata_collections WHERE name = $c", ("$c", Name));
+        using var command = SqliteCommands.Command(connection, null, "SELECT layout FROM vectordata_collections WHERE name = $c", ("$c", Name));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using System.Text;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using RefineMemory.Connectors.Filters;
 
@@ -11,9 +10,8 @@ namespace RefineMemory.Sqlite.VectorData;
 /// <c>json_extract(r.data, ...)</c>, with every value a parameter. Comparisons use SQLite's null-safe
 /// <c>IS</c> / <c>IS NOT</c>, so <c>!=</c> and <c>!</c> treat absent values as C# does.
 /// </summary>
-internal sealed class SqliteFilterTranslator
+internal sealed class SqliteFilterTranslator : SqlFilterWriter
 {
-    private readonly StringBuilder _sql = new();
     private readonly List<(string Name, object? Value)> _parameters = [];
     private readonly Func<object, string> _keyText;
 
@@ -28,63 +26,48 @@ internal sealed class SqliteFilterTranslator
 
         var translator = new SqliteFilterTranslator(keyText);
         translator.Write(FilterParser.Parse(filter, model, "the SQLite store"));
-        return (translator._sql.ToString(), [.. translator._parameters]);
+        return (translator.Sql.ToString(), [.. translator._parameters]);
     }
 
-    private void Write(FilterNode node)
+    protected override void WriteCondition(FilterNode node)
     {
         switch (node)
         {
-            case AndFilter and:
-                Binary(and.Left, " AND ", and.Right);
-                break;
-            case OrFilter or:
-                Binary(or.Left, " OR ", or.Right);
-                break;
             case NotFilter not:
-                _sql.Append("(NOT ");
+                Sql.Append("(NOT ");
                 Write(not.Operand);
-                _sql.Append(')');
+                Sql.Append(')');
                 break;
             case ConstantFilter c:
-                _sql.Append(c.Value ? "1" : "0");
+                Sql.Append(c.Value ? "1" : "0");
                 break;
             case CompareFilter c:
-                _sql.Append('(').Append(Column(c.Field)).Append(c.Equal ? " IS " : " IS NOT ").Append(Parameter(c.Field, c.Value)).Append(')');
+                Sql.Append('(').Append(Column(c.Field)).Append(c.Equal ? " IS " : " IS NOT ").Append(Parameter(c.Field, c.Value)).Append(')');
                 break;
             case TagFilter t:
-                _sql.Append("EXISTS (SELECT 1 FROM json_each(r.data, ").Append(SqliteRecordJson.Path(t.Field.Property))
+                Sql.Append("EXISTS (SELECT 1 FROM json_each(r.data, ").Append(SqliteRecordJson.Path(t.Field.Property))
                     .Append(") WHERE value IS ").Append(Parameter(null, t.Value)).Append(')');
                 break;
             case InFilter i:
-                _sql.Append('(');
+                Sql.Append('(');
                 if (i.Values.Count == 0)
                 {
-                    _sql.Append('0');
+                    Sql.Append('0');
                 }
 
                 for (int k = 0; k < i.Values.Count; k++)
                 {
-                    _sql.Append(k == 0 ? "" : " OR ").Append(Column(i.Field)).Append(" IS ").Append(Parameter(i.Field, i.Values[k]));
+                    Sql.Append(k == 0 ? "" : " OR ").Append(Column(i.Field)).Append(" IS ").Append(Parameter(i.Field, i.Values[k]));
                 }
 
-                _sql.Append(')');
+                Sql.Append(')');
                 break;
             case TrueFilter t:
-                _sql.Append('(').Append(Column(t.Field)).Append(" IS 1)");
+                Sql.Append('(').Append(Column(t.Field)).Append(" IS 1)");
                 break;
             default:
                 throw new NotSupportedException($"Filter node {node.GetType().Name} is not supported by the SQLite store.");
         }
-    }
-
-    private void Binary(FilterNode left, string op, FilterNode right)
-    {
-        _sql.Append('(');
-        Write(left);
-        _sql.Append(op);
-        Write(right);
-        _sql.Append(')');
     }
 
     private static string Column(FilterField field) =>
@@ -93,11 +76,11 @@ internal sealed class SqliteFilterTranslator
     private string Parameter(FilterField? field, object? value)
     {
         string name = "$f" + _parameters.Count.ToString(CultureInfo.InvariantCulture);
-        _parameters.Add((name, field is { IsKey: true } && value is not null ? _keyText(value) : Sql(value)));
+        _parameters.Add((name, field is { IsKey: true } && value is not null ? _keyText(value) : SqlValue(value)));
         return name;
     }
 
-    private static object? Sql(object? value) => value switch
+    private static object? SqlValue(object? value) => value switch
     {
         null => null,
         bool b => b ? 1L : 0L,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.VectorData;
 
@@ -34,8 +33,8 @@ internal sealed class SqliteVectorDatabase
                 if (!_ready)
                 {
                     await ClaimAsync(connection, cancellationToken).ConfigureAwait(false);
-                    await SqliteVectorDataSchema.ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-                    await SqliteVectorDataSchema.ExecuteAsync(connection, null, SqliteVectorDataSchema.Create, cancellationToken).ConfigureAwait(false);
+                    await SqliteCommands.ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+                    await SqliteCommands.ExecuteAsync(connection, null, SqliteVectorDataSchema.Create, cancellationToken).ConfigureAwait(false);
                     _ready = true;
                 }
             }
@@ -59,35 +58,15 @@ internal sealed class SqliteVectorDatabase
     /// </summary>
     private static async Task ClaimAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        using var idCommand = SqliteVectorDataSchema.Command(connection, null, "PRAGMA application_id");
-        long id = Convert.ToInt64(await idCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (id == SqliteDatabase.ApplicationId)
-        {
-            return;
-        }
-
-        var foreign = new List<string>();
-        using (var tables = SqliteVectorDataSchema.Command(connection, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"))
-        using (var reader = await tables.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!SqliteDatabase.OurTables.Contains(reader.GetString(0)))
-                {
-                    foreign.Add(reader.GetString(0));
-                }
-            }
-        }
-
-        if (id != 0 || foreign.Count > 0)
+        if (await SqliteDatabase.ForeignAsync(connection, null, cancellationToken).ConfigureAwait(false) is { } foreign)
         {
             throw new VectorStoreException(FormattableString.Invariant(
-                $"'{connection.DataSource}' is a SQLite database of another application (application_id 0x{id:X8}{(foreign.Count > 0 ? ", tables " + string.Join(", ", foreign.Take(5)) : "")}); it was not changed."))
+                $"'{connection.DataSource}' is a SQLite database of another application (application_id 0x{foreign.Id:X8}{(foreign.Tables.Count > 0 ? ", tables " + string.Join(", ", foreign.Tables.Take(5)) : "")}); it was not changed."))
             {
                 VectorStoreSystemName = "refinememory.sqlite",
             };
         }
 
-        await SqliteVectorDataSchema.ExecuteAsync(connection, null, FormattableString.Invariant($"PRAGMA application_id = {SqliteDatabase.ApplicationId};"), cancellationToken).ConfigureAwait(false);
+        await SqliteCommands.ExecuteAsync(connection, null, FormattableString.Invariant($"PRAGMA application_id = {SqliteDatabase.ApplicationId};"), cancellationToken).ConfigureAwait(false);
     }
 }

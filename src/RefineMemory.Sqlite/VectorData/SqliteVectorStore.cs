@@ -46,7 +46,7 @@ public sealed class SqliteVectorStore : VectorStore
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = SqliteVectorDataSchema.Command(connection, null, "SELECT name FROM vectordata_collections ORDER BY name");
+        using var command = SqliteCommands.Command(connection, null, "SELECT name FROM vectordata_collections ORDER BY name");
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -58,7 +58,7 @@ public sealed class SqliteVectorStore : VectorStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = SqliteVectorDataSchema.Command(connection, null, "SELECT 1 FROM vectordata_collections WHERE name = $c", ("$c", name));
+        using var command = SqliteCommands.Command(connection, null, "SELECT 1 FROM vectordata_collections WHERE name = $c", ("$c", name));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
@@ -66,7 +66,7 @@ public sealed class SqliteVectorStore : VectorStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await SqliteVectorDataSchema.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", name)).ConfigureAwait(false);
+        await SqliteCommands.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", name)).ConfigureAwait(false);
     }
 
     public override object? GetService(Type serviceType, object? serviceKey = null)
