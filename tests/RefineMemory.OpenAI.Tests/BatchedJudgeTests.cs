@@ -56,11 +56,12 @@ public sealed class BatchedJudgeTests
     {
         await using var server = await StartAsync();
         server.BatchLines = (_, lines) => lines.Reverse().ToArray();
-        var docs = new[] { Doc("rel-0"), Doc("irr-0"), Doc("irr-1"), Doc("rel-1") };
+        // Not a palindrome: read by place, the reversed answer would put document [1]'s "Yes" on document [4].
+        var docs = new[] { Doc("rel-0"), Doc("irr-0"), Doc("irr-1"), Doc("irr-2") };
 
         var result = await JudgeAsync(server, Batched(4), docs);
 
-        Assert.Equal([Relevant, Irrelevant, Irrelevant, Relevant], result.Judgments.Select(j => (double)j.Score!.Value), new Tolerance(1e-4));
+        Assert.Equal([Relevant, Irrelevant, Irrelevant, Irrelevant], result.Judgments.Select(j => (double)j.Score!.Value), new Tolerance(1e-4));
         Assert.Equal(1, result.Diagnostics.Calls);
     }
 

@@ -55,7 +55,7 @@ public sealed class KernelChatJudgeTests
         double irrelevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.IrrelevantYesMass);
         Assert.Equal([relevant, irrelevant, relevant], result.Judgments.Select(j => (double)j.Score!.Value), new ToleranceComparer(1e-4));
         Assert.Equal((3, 1), (result.Diagnostics.Judged, result.Diagnostics.Calls));
-        Assert.StartsWith("yes/no logprobs", result.Diagnostics.Method, StringComparison.Ordinal);
+        Assert.StartsWith("yes/no logprobs, up to 3 documents per call; the kernel's", result.Diagnostics.Method, StringComparison.Ordinal);
     }
 
     [Fact]
