@@ -143,6 +143,40 @@ public sealed class FeedbackStrategyTests
     }
 
     [Fact]
+    public async Task Progress_counts_through_the_whole_budget_across_rounds()
+    {
+        var options = Options(FeedbackStrategy.Rounds, 10);
+        var reports = new List<JudgeProgress>();
+        var progress = new Collect(reports);
+
+        await FeedbackPlan.RunAsync(new FeedbackRefiner(new CountingJudge(), options), "q", null, Query, HardPool(), options, progress, CancellationToken.None);
+
+        Assert.All(reports, r => Assert.Equal(10, r.Total));
+        Assert.Equal([5, 10], reports.Select(r => r.Answered));
+    }
+
+    [Fact]
+    public async Task When_the_judge_budget_runs_out_in_a_later_round_the_earlier_judgements_still_refine_and_the_outcome_says_so()
+    {
+        var options = Options(FeedbackStrategy.Rounds, 10);
+        options.JudgeBudget = TimeSpan.FromMilliseconds(300);
+        var judge = new CountingJudge { HangAfter = 1 };
+
+        var outcome = await RunAsync(judge, HardPool(), options);
+
+        Assert.True(outcome.Refined, outcome.SkippedReason);
+        Assert.Contains("judge budget", outcome.Note, StringComparison.Ordinal);
+        Assert.Equal(10, outcome.Judgments.Judgments.Count);
+        Assert.Equal(5, outcome.Judgments.Judgments.Count(j => j.Failure?.Kind == JudgeFailureKind.Timeout));
+        Assert.Equal(5, outcome.Refinement!.Judged.Count);
+    }
+
+    private sealed class Collect(List<JudgeProgress> reports) : IProgress<JudgeProgress>
+    {
+        public void Report(JudgeProgress value) => reports.Add(value);
+    }
+
+    [Fact]
     public void Strategy_names_parse_both_ways_and_options_are_validated()
     {
         foreach (string name in FeedbackStrategyNames.All)
@@ -165,17 +199,25 @@ public sealed class FeedbackStrategyTests
 
         public HashSet<string> FailIds { get; init; } = [];
 
-        public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
+        /// <summary>Requests answered before every later one hangs until cancelled; default never.</summary>
+        public int HangAfter { get; init; } = int.MaxValue;
+
+        public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
         {
             RequestSizes.Add(request.Documents.Count);
+            if (RequestSizes.Count > HangAfter)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
             var judgments = request.Documents.Select(d => FailIds.Contains(d.Id)
                 ? RelevanceJudgment.Failed(d.Id, JudgeFailureKind.ServerError, "scripted")
                 : RelevanceJudgment.Scored(d.Id, d.Id.StartsWith('y') ? 1f : 0f)).ToArray();
             var counts = JudgeDiagnostics.Summarise(judgments);
-            return Task.FromResult(new JudgeResult(judgments, new JudgeDiagnostics
+            return new JudgeResult(judgments, new JudgeDiagnostics
             {
                 Judged = counts.Judged, Failed = counts.Failed, FailuresByKind = counts.FailuresByKind, Calls = 1,
-            }));
+            });
         }
     }
 }
