@@ -111,6 +111,57 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_with_a_batched_chat_judge_in_rounds_reports_the_calls_it_made_per_method()
+    {
+        string pairs = PairsFile(2);
+        var relevant = File.ReadLines(pairs).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("label").GetDouble() > 0).Select(e => e.GetProperty("document").GetString()!).ToHashSet();
+        await using var server = await LoopbackOpenAIServer.StartAsync();
+        server.Labels = (_, text) => relevant.Any(r => text.Contains(r, StringComparison.Ordinal));
+        var env = new Dictionary<string, string>
+        {
+            ["REFINE_CHAT_ENDPOINT"] = server.BaseUri.ToString(),
+            ["REFINE_CHAT_MODEL"] = "judge-model",
+        };
+        string output = Path.Combine(_dir, "batched");
+
+        var (code, stdout, stderr) = await RunAsync(env, "eval", "--dataset", "pairs:" + pairs, "--judge", "chat", "--judge-batch", "5", "--feedback", "10",
+            "--feedback-strategy", "rounds", "--out", output, "--cache-dir", Path.Combine(_dir, "cache"));
+
+        Assert.True(code == 0, stderr + stdout);
+        // 2 queries x 2 rounds of 5 documents, one batched call each.
+        var judgeCalls = server.ChatLog.Where(r => r.Batch is not null || r.Judge is not null).ToArray();
+        Assert.Equal(4, judgeCalls.Length);
+        Assert.All(judgeCalls, r => Assert.Equal(5, r.Batch!.Documents.Count));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "summary.json")));
+        Assert.Equal((4, 20), (Method(summary, "refined").GetProperty("judge_calls").GetInt32(), Method(summary, "refined").GetProperty("judgements").GetInt32()));
+        Assert.Equal((4, 20), (Method(summary, "rerank").GetProperty("judge_calls").GetInt32(), Method(summary, "rerank").GetProperty("judgements").GetInt32()));
+        Assert.Equal((0, 0), (Method(summary, "baseline").GetProperty("judge_calls").GetInt32(), Method(summary, "baseline").GetProperty("judgements").GetInt32()));
+        Assert.Equal("rounds", summary.RootElement.GetProperty("settings").GetProperty("feedbackStrategy").GetString());
+    }
+
+    [Fact]
+    public async Task The_budget_suite_runs_every_strategy_and_budget_and_writes_its_grid_and_choice()
+    {
+        string pairs = PairsFile(2);
+        string output = Path.Combine(_dir, "budget");
+
+        var (code, stdout, stderr) = await RunAsync(null, "eval", "--suite", "budget", "--datasets", "pairs:" + pairs, "--judges", "gold",
+            "--budgets", "5,10,20", "--strategies", "top,early-stop", "--out", output, "--cache-dir", Path.Combine(_dir, "cache"));
+
+        Assert.True(code == 0, stderr + stdout);
+        using var grid = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "budget.json")));
+        var cells = grid.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(6, cells.Length);
+        Assert.Equal(["top/5", "early-stop/5", "top/10", "early-stop/10", "top/20", "early-stop/20"],
+            cells.Select(c => $"{c.GetProperty("Strategy").GetString()}/{c.GetProperty("Budget").GetInt32()}"));
+        Assert.All(cells, c => Assert.InRange(c.GetProperty("JudgementsPerQuery").GetDouble(), 1, c.GetProperty("Budget").GetInt32()));
+        string markdown = await File.ReadAllTextAsync(Path.Combine(output, "budget.md"));
+        Assert.Contains("Chosen: **", markdown, StringComparison.Ordinal);
+        Assert.Contains("#### gold (oracle)", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_with_a_cross_encoder_judge_runs_it_in_process()
     {
         string pairs = PairsFile(2);
@@ -141,6 +192,8 @@ public sealed class EvalCommandTests : IDisposable
     [InlineData("--judge", "chat", "REFINE_CHAT_")]
     [InlineData("--embedder", "bert", "unknown embedder 'bert'")]
     [InlineData("--judge", "cross-encoder:/no/such/model", "/no/such/model")]
+    [InlineData("--feedback-strategy", "best", "--feedback-strategy must be one of top, rounds, diverse, early-stop")]
+    [InlineData("--judge-batch", "0", "--judge-batch must be from 1 to 50")]
     public async Task Bad_options_exit_2_with_one_line(string option, string value, string expected)
     {
         string pairs = PairsFile(1);

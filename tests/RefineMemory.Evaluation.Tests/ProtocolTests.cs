@@ -85,6 +85,34 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Each_method_reports_the_judge_calls_and_judgements_it_cost()
+    {
+        var slice = SharedSets.ArgKp21.Take(3);
+        var gold = EvalJudges.Gold(slice);
+        var options = new RefinementOptions { FeedbackStrategy = FeedbackStrategy.Rounds, FeedbackCount = 10, FeedbackFromTop = 10 };
+
+        var result = await RunAsync(slice, q => new OneCallPerRequest(gold(q)), options);
+
+        // Two rounds of five documents per query, one call each.
+        Assert.All(result.Queries, q => Assert.Equal(new JudgeCost(2, 10), q.Costs[EvalMethods.Refined]));
+        Assert.Equal((6, 30), (result.Summary(EvalMethods.Refined).JudgeCalls, result.Summary(EvalMethods.Refined).Judgements));
+        Assert.Equal((6, 30), (result.Summary(EvalMethods.Rerank).JudgeCalls, result.Summary(EvalMethods.Rerank).Judgements));
+        Assert.Equal((0, 0), (result.Summary(EvalMethods.Baseline).JudgeCalls, result.Summary(EvalMethods.Baseline).Judgements));
+        Assert.All(result.Queries, q => Assert.Equal(2, q.FeedbackRounds));
+    }
+
+    /// <summary>A judge that reports one model call per request, as a batched chat judge with a large batch would.</summary>
+    private sealed class OneCallPerRequest(IRelevanceJudge inner) : IRelevanceJudge
+    {
+        public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.JudgeAsync(request, cancellationToken);
+            var d = result.Diagnostics;
+            return new JudgeResult(result.Judgments, new JudgeDiagnostics { Judged = d.Judged, Failed = d.Failed, FailuresByKind = d.FailuresByKind, Calls = 1 });
+        }
+    }
+
+    [Fact]
     public async Task Hyde_runs_when_a_source_is_given_and_its_dimension_is_checked()
     {
         var slice = SharedSets.ArgKp21.Take(3);

@@ -37,6 +37,27 @@ public sealed class KernelChatJudgeTests
         Assert.Equal(0, result.Diagnostics.VerbalizedFallbacks);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Batched_judging_reads_each_documents_logprobs_through_the_kernels_connector_in_one_call(bool chatCompletionService)
+    {
+        await using var server = await LoopbackOpenAIServer.StartAsync();
+        server.Labels = RefundDocuments.Labels;
+        var kernel = LoopbackKernel.CreateBuilder(server, chatCompletionService).Build();
+
+        var result = await new KernelChatJudge(kernel, new ChatRelevanceJudgeOptions { BatchSize = 3 }).JudgeAsync(Request);
+
+        var call = Assert.Single(server.ChatLog);
+        Assert.True(call.LogprobsRequested);
+        Assert.Equal(3, call.Batch!.Documents.Count);
+        double relevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.RelevantYesMass);
+        double irrelevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.IrrelevantYesMass);
+        Assert.Equal([relevant, irrelevant, relevant], result.Judgments.Select(j => (double)j.Score!.Value), new ToleranceComparer(1e-4));
+        Assert.Equal((3, 1), (result.Diagnostics.Judged, result.Diagnostics.Calls));
+        Assert.StartsWith("yes/no logprobs, up to 3 documents per call; the kernel's", result.Diagnostics.Method, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_logprobs_the_judge_falls_back_to_verbalized_ratings_and_says_so()
     {

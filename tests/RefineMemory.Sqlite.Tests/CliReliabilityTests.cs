@@ -128,6 +128,38 @@ public sealed class CliReliabilityTests
     }
 
     [Fact]
+    public async Task Search_in_rounds_with_a_batched_judge_makes_one_call_per_round_and_says_so()
+    {
+        using var db = new TempDatabase();
+        var (server, env) = await ServerAsync();
+        await using var _ = server;
+        server.Labels = (_, text) => text.Contains("refund", StringComparison.Ordinal);
+        string docs = Path.Combine(db.Folder, "docs");
+        Directory.CreateDirectory(docs);
+        for (int i = 0; i < 30; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(docs, $"d{i}.txt"), i % 3 == 0 ? $"refund request number {i} for a late card payment" : $"store opening hours note {i} garden furniture");
+        }
+
+        Assert.Equal(0, (await RunAsync(env, "ingest", docs, "-c", "c", "--db", db.Path, "--embedder", "openai")).Code);
+        int before = server.ChatRequests;
+
+        var (code, json, stderr) = await RunAsync(env, "search", "refund for a card payment", "-c", "c", "--db", db.Path, "--embedder", "openai",
+            "--feedback", "20", "--feedback-strategy", "rounds", "--judge-batch", "5", "--json");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(4, server.ChatRequests - before);
+        Assert.All(server.ChatLog.Skip(before), r => Assert.Equal(5, r.Batch!.Documents.Count));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var d = doc.RootElement.GetProperty("diagnostics");
+        Assert.Equal((4, 20, 4), (d.GetProperty("JudgeCalls").GetInt32(), d.GetProperty("Judgements").GetInt32(), d.GetProperty("FeedbackRounds").GetInt32()));
+
+        var (_, human, _) = await RunAsync(env, "search", "refund for a card payment", "-c", "c", "--db", db.Path, "--embedder", "openai",
+            "--feedback", "20", "--feedback-strategy", "rounds", "--judge-batch", "5");
+        Assert.Contains("judge: 20 judgements in 4 calls, 4 round(s)", human, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unconfigured_judge_exits_3()
     {
         using var db = new TempDatabase();

@@ -1,4 +1,5 @@
 using RefineMemory.Judge;
+using RefineMemory.Memory;
 using RefineMemory.OpenAI;
 using RefineMemory.Search;
 using RefineMemory.Testing;
@@ -58,6 +59,33 @@ public sealed class LoopbackJudgeSearchTests : IClassFixture<ClincFixture>
         Assert.True(d.Loss[^1] < d.Loss[0]);
         Assert.Equal(Enumerable.Range(1, 10), result.Hits.Select(h => h.Rank));
         Assert.All(result.Hits, h => Assert.InRange(h.RankBefore!.Value, 1, 1000));
+    }
+
+    [Fact]
+    public async Task A_search_judging_20_documents_in_batches_of_5_makes_4_chat_calls_and_keeps_the_single_prompts_scores()
+    {
+        await using var server = await StartServerAsync();
+        using var chat = new OpenAICompatibleChatClient(new ChatModelSettings(server.BaseUri, "loopback-judge"));
+        var judge = new ChatRelevanceJudge(chat, new ChatRelevanceJudgeOptions { BatchSize = 5 });
+        using var store = _clinc.Reopen();
+        var search = new RefinedSearch(store, _clinc.Embedder, judge);
+
+        string intent = _clinc.Data.Descriptions.Keys.Order(StringComparer.Ordinal).ElementAt(2);
+        var result = await search.SearchAsync("clinc", _clinc.Data.Descriptions[intent], 10, new RefinedVectorSearchRequest<MemoryRecord> { FeedbackCount = 20 });
+        var d = result.Diagnostics;
+
+        Assert.True(d.Refined, d.SkippedReason);
+        Assert.Equal(20, d.Judged.Count);
+        Assert.Equal(4, server.ChatRequests);
+        Assert.Equal((4, 20), (d.JudgeCalls, d.Judgements));
+        Assert.All(server.ChatLog, r => Assert.Equal(5, r.Batch!.Documents.Count));
+        double relevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.RelevantYesMass);
+        double irrelevant = LoopbackOpenAIServer.ExpectedYesNoScore(server.IrrelevantYesMass);
+        foreach (var j in d.Judged)
+        {
+            var hitIntent = _clinc.Data.Utterances.First(u => u.Id + "#0" == j.Id).Intent;
+            Assert.Equal(hitIntent == intent ? relevant : irrelevant, j.Score!.Value, 3);
+        }
     }
 
     [Fact]

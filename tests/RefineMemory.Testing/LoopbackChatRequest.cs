@@ -16,4 +16,8 @@ namespace RefineMemory.Testing;
 /// <param name="Authorization">The Authorization header, if any.</param>
 public sealed record LoopbackChatRequest(
     int Sequence, string Prompt, JudgePromptParts? Judge, int Attempt, string Model,
-    bool LogprobsRequested, int? TopLogprobs, int? MaxTokens, long? Seed, double? Temperature, string? Authorization);
+    bool LogprobsRequested, int? TopLogprobs, int? MaxTokens, long? Seed, double? Temperature, string? Authorization)
+{
+    /// <summary>The batched judge prompt's parts, when the prompt is one (see <see cref="JudgeBatchPrompt.TryParse"/>).</summary>
+    public JudgeBatchPromptParts? Batch { get; init; }
+}

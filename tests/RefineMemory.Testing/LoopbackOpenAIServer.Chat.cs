@@ -21,7 +21,10 @@ public sealed partial class LoopbackOpenAIServer
             Int(root, "top_logprobs"), Int(root, "max_completion_tokens") ?? Int(root, "max_tokens"),
             root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null,
             root.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
-            http.Request.Headers.Authorization.FirstOrDefault());
+            http.Request.Headers.Authorization.FirstOrDefault())
+        {
+            Batch = JudgeBatchPrompt.TryParse(prompt, out var batch) ? batch : null,
+        };
         _chatLog.Enqueue(request);
         _chatBodies.Enqueue(root.Clone());
 
@@ -73,6 +76,11 @@ public sealed partial class LoopbackOpenAIServer
         if (fault?.Kind == LoopbackFaultKind.Token)
         {
             return (fault.Token + ".", [(fault.Token, [(fault.Token, 0.95), ("No", 0.05)]), (".", end)]);
+        }
+
+        if (request.Batch is { } batch)
+        {
+            return BatchAnswer(request, batch);
         }
 
         if (request.Judge is not { } judge)

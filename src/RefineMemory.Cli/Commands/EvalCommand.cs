@@ -34,12 +34,16 @@ internal static class EvalCommand
         var instruction = new Option<string?>("--instruction") { Description = "Instruction of generic-format queries that name none." };
         var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared)." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Embedding cache folder (default ~/.cache/refine/eval or $REFINE_CACHE_DIR/eval)." };
-        var suite = new Option<string?>("--suite") { Description = "Run a named set of evaluations: paper (the test tables), steps or temperature (the validation grids that chose the defaults)." };
+        var suite = new Option<string?>("--suite") { Description = "Run a named set of evaluations: paper (the test tables), steps or temperature (the validation grids that chose the defaults), budget (feedback strategies x budgets x judges on the validation splits)." };
         var suiteJudges = new Option<string?>("--judges") { Description = "Suites: comma-separated judges replacing the suite's list (e.g. gold,simulated:0.2,embedder:onnx:DIR)." };
         var suiteDatasets = new Option<string?>("--datasets") { Description = "Suites: comma-separated datasets replacing the suite's list." };
+        var strategy = FeedbackCommandOptions.Strategy();
+        var judgeBatch = FeedbackCommandOptions.JudgeBatch();
+        var budgets = new Option<string?>("--budgets") { Description = "--suite budget: comma-separated feedback budgets replacing 5,10,20." };
+        var strategies = new Option<string?>("--strategies") { Description = "--suite budget: comma-separated strategies replacing all of them." };
 
         var command = new Command("eval", "Evaluate refinement against baselines on a labelled set (MAP, ROC-AUC, nDCG@10, recall; bootstrap CIs; HTML report).");
-        foreach (var o in new Option[] { dataset, embedder, judge, queries, seed, paperStep, lr, steps, stepRule, maxAngle, plateau, judgeTemperature, feedback, output, noInstruction, noRerank, parallel, instruction, sharedDir, cacheDir, suite, suiteJudges, suiteDatasets })
+        foreach (var o in new Option[] { dataset, embedder, judge, queries, seed, paperStep, lr, steps, stepRule, maxAngle, plateau, judgeTemperature, feedback, output, noInstruction, noRerank, parallel, instruction, sharedDir, cacheDir, suite, suiteJudges, suiteDatasets, strategy, judgeBatch, budgets, strategies })
         {
             command.Options.Add(o);
         }
@@ -62,6 +66,8 @@ internal static class EvalCommand
                 LossPlateau = parse.GetValue(plateau),
                 JudgeTemperature = parse.GetValue(judgeTemperature),
                 Feedback = parse.GetValue(feedback),
+                Strategy = FeedbackCommandOptions.ParseStrategy(parse.GetValue(strategy)),
+                JudgeBatch = FeedbackCommandOptions.ParseJudgeBatch(parse.GetValue(judgeBatch)),
                 UseInstructions = !parse.GetValue(noInstruction),
                 IncludeRerank = !parse.GetValue(noRerank),
                 Parallel = parse.GetValue(parallel),
@@ -73,8 +79,14 @@ internal static class EvalCommand
             string commandLine = "refine " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             if (parse.GetValue(suite) is { } suiteName)
             {
-                return await EvalSuite.RunAsync(suiteName, settings, List(parse.GetValue(suiteDatasets)), List(parse.GetValue(suiteJudges)),
-                    parse.GetValue(output) ?? "artifacts/eval/suite-" + suiteName, console, commandLine, ct);
+                string suiteOut = parse.GetValue(output) ?? "artifacts/eval/suite-" + suiteName;
+                if (string.Equals(suiteName, EvalBudgetGrid.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    var grid = EvalBudgetGrid.Parse(List(parse.GetValue(budgets)), List(parse.GetValue(strategies)));
+                    return await EvalBudgetGrid.RunAsync(settings, grid, List(parse.GetValue(suiteDatasets)), List(parse.GetValue(suiteJudges)), suiteOut, console, commandLine, ct);
+                }
+
+                return await EvalSuite.RunAsync(suiteName, settings, List(parse.GetValue(suiteDatasets)), List(parse.GetValue(suiteJudges)), suiteOut, console, commandLine, ct);
             }
 
             if (string.IsNullOrWhiteSpace(settings.Dataset))

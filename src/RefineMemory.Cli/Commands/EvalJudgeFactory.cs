@@ -68,7 +68,7 @@ internal static class EvalJudgeFactory
             }
 
             var client = new OpenAICompatibleChatClient(chatSettings!);
-            var judge = new ChatRelevanceJudge(client, new ChatRelevanceJudgeOptions { ModelId = chatSettings!.Model });
+            var judge = new ChatRelevanceJudge(client, new ChatRelevanceJudgeOptions { ModelId = chatSettings!.Model, BatchSize = settings.JudgeBatch });
             return new Built(_ => judge, $"chat ({chatSettings.Model})", false, client);
         }
 

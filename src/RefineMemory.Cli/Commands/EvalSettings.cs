@@ -40,6 +40,12 @@ internal sealed record EvalSettings
 
     public int Feedback { get; init; } = 20;
 
+    /// <summary>Which documents are judged (<see cref="RefinementOptions.FeedbackStrategy"/>).</summary>
+    public FeedbackStrategy Strategy { get; init; } = FeedbackStrategy.Top;
+
+    /// <summary>Documents per call of a chat judge (<see cref="ChatRelevanceJudgeOptions.BatchSize"/>).</summary>
+    public int JudgeBatch { get; init; } = 1;
+
     public bool UseInstructions { get; init; } = true;
 
     public bool IncludeRerank { get; init; } = true;
@@ -88,6 +94,7 @@ internal sealed record EvalSettings
             LearningRate = LearningRate,
             FeedbackCount = Feedback,
             FeedbackFromTop = Feedback,
+            FeedbackStrategy = Strategy,
             Seed = Seed,
 
             // An evaluation measures quality, not latency: a slow judge (a local model on a busy machine) must not

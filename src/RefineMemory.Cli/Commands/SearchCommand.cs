@@ -32,7 +32,9 @@ internal static class SearchCommand
         var hyde = new Option<bool>("--hyde") { Description = "HyDE: the chat model (REFINE_CHAT_*) writes a hypothetical answer, whose embedding is searched and refined instead of the query's." };
         var exact = new Option<bool>("--exact") { Description = "PostgreSQL: search every chunk exactly instead of through the HNSW index (SQLite is always exact)." };
         var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
-        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, filter, json, exact, hyde, judgeBudget };
+        var strategy = FeedbackCommandOptions.Strategy();
+        var judgeBatch = FeedbackCommandOptions.JudgeBatch();
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, strategy, judgeBatch, filter, json, exact, hyde, judgeBudget };
         command.SetAction(async (parse, ct) =>
         {
             // Every number is checked before any work (and before a paid judge is called).
@@ -48,6 +50,8 @@ internal static class SearchCommand
                     $"--feedback must be from 1 to {RefinementOptions.MaxFeedbackCount} (each judged document is a judge call, which a paid model bills); got {f}."));
             }
 
+            var feedbackStrategy = FeedbackCommandOptions.ParseStrategy(parse.GetValue(strategy));
+            int batchSize = FeedbackCommandOptions.ParseJudgeBatch(parse.GetValue(judgeBatch));
             var budget = MemoryCommandSupport.JudgeBudget(parse, judgeBudget);
             var filterTags = ParseFilter(parse.GetValue(filter) ?? []);
             bool refine = !parse.GetValue(noRefine);
@@ -59,13 +63,17 @@ internal static class SearchCommand
             }
             else
             {
-                judge = new ChatRelevanceJudge(chat);
+                judge = new ChatRelevanceJudge(chat, new ChatRelevanceJudgeOptions { BatchSize = batchSize });
             }
 
             using var generator = EmbedderFactory.Create(parse.GetValue(embedder)!);
             var store = MemoryDatabase.Parse(parse.GetValue(db)!).Open(generator, parse.GetValue(exact));
             using var owned = store as IDisposable;
-            var search = new RefinedSearch(store, generator, judge, new RefinedSearchOptions { QueryWriter = parse.GetValue(hyde) ? new Embed.HydeQueryWriter(chat!) : null });
+            var search = new RefinedSearch(store, generator, judge, new RefinedSearchOptions
+            {
+                QueryWriter = parse.GetValue(hyde) ? new Embed.HydeQueryWriter(chat!) : null,
+                Refinement = new RefinementOptions { FeedbackStrategy = feedbackStrategy },
+            });
             var result = await search.SearchAsync(parse.GetValue(collection)!, parse.GetValue(query)!, topValue, new()
             {
                 Refine = refine,
@@ -134,6 +142,11 @@ internal static class SearchCommand
         if (d.Refined && d.Note is { } note)
         {
             Console.Out.WriteLine($"note: {TerminalText.Clean(note)}");
+        }
+
+        if (d.Judgements > 0)
+        {
+            Console.Out.WriteLine(string.Create(inv, $"judge: {d.Judgements} judgements in {d.JudgeCalls} calls, {d.FeedbackRounds} round(s){(d.StoppedEarly ? " (stopped early: the ranking's top held)" : "")}"));
         }
 
         Console.Out.WriteLine("rank  before  score   id / source / text");

@@ -57,6 +57,10 @@ public sealed class EvaluationResult
             RankingMetrics.MeanIgnoringNaN(Values(method, m => m.Recall20)),
             Compare(m => m.AveragePrecision),
             Compare(m => m.RocAuc),
-            Compare(m => m.Ndcg10));
+            Compare(m => m.Ndcg10))
+        {
+            JudgeCalls = Queries.Sum(q => (long)q.Costs.GetValueOrDefault(method, JudgeCost.None).Calls),
+            Judgements = Queries.Sum(q => (long)q.Costs.GetValueOrDefault(method, JudgeCost.None).Judgements),
+        };
     }
 }

@@ -97,22 +97,24 @@ public sealed class EvaluationRunner
         var search = ranking.Diagnostics;
         int[] order = RankingMetrics.SortDescending(baseline);
 
+        var cost = new JudgeCost(search.Judge?.Calls ?? 0, search.Judged.Count);
         var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
         {
             [EvalMethods.Baseline] = MethodMetrics.Of(baseline, labels),
             [EvalMethods.Refined] = MethodMetrics.Of(refined, labels),
         };
+        var costs = new Dictionary<string, JudgeCost>(StringComparer.Ordinal) { [EvalMethods.Refined] = cost };
         var judgments = PoolSearch.Judgments(search);
         foreach (var (name, alternative) in _options.AlternativeRefinements)
         {
-            // The same judgments, replayed: only the refinement settings differ between the methods.
-            var other = await pool.RankAsync(query, queryVector, new RecordedJudge(judgments), Seeded(alternative, queryIndex), ct).ConfigureAwait(false);
-            methods[EvalMethods.RefinedWith(name)] = MethodMetrics.Of(other.After, labels);
+            string method = EvalMethods.RefinedWith(name);
+            (methods[method], costs[method]) = await AlternativeAsync(pool, query, queryVector, queryIndex, alternative, judgments, cost, labels, ct).ConfigureAwait(false);
         }
 
         if (_options.IncludeRerank)
         {
             methods[EvalMethods.Rerank] = MethodMetrics.Of(RerankScores(dataset, query, order, baseline, judgments.Judgments), labels);
+            costs[EvalMethods.Rerank] = cost; // rerank-only orders the refined search's judgments: it costs what they cost
         }
 
         TimeSpan hydeTime = TimeSpan.Zero;
@@ -140,11 +142,14 @@ public sealed class EvaluationRunner
             PoolSize = n,
             Positives = query.PositiveCount,
             Methods = methods,
+            Costs = costs,
             Refined = search.Refined,
             SkippedReason = search.SkippedReason,
             FeedbackDocuments = search.Judged.Count,
             JudgeFailures = search.Judge?.Failed ?? 0,
             JudgeCalls = search.Judge?.Calls ?? 0,
+            FeedbackRounds = search.FeedbackRounds,
+            StoppedEarly = search.StoppedEarly,
             JudgeTime = search.JudgeTime,
             OptimiseTime = search.OptimiseTime,
             HydeTime = hydeTime,
@@ -177,6 +182,20 @@ public sealed class EvaluationRunner
         }
 
         return scores;
+    }
+
+    /// <summary>
+    /// Another refinement setting on the same query. With the top strategy on both sides the judgments are replayed, so
+    /// only the refinement differs and the method costs what the judgments cost; a strategy that chooses its own
+    /// documents asks the judge itself, and its own calls are counted.
+    /// </summary>
+    private async Task<(MethodMetrics Metrics, JudgeCost Cost)> AlternativeAsync(
+        PoolSearch pool, EvalQuery query, ReadOnlyMemory<float> queryVector, int queryIndex, RefinementOptions alternative, JudgeResult judgments, JudgeCost cost, float[] labels, CancellationToken ct)
+    {
+        bool replay = alternative.FeedbackStrategy == FeedbackStrategy.Top && _options.Refinement.FeedbackStrategy == FeedbackStrategy.Top;
+        var judge = replay ? new RecordedJudge(judgments) : _judgeFor(query);
+        var other = await pool.RankAsync(query, queryVector, judge, Seeded(alternative, queryIndex), ct).ConfigureAwait(false);
+        return (MethodMetrics.Of(other.After, labels), replay ? cost : new JudgeCost(other.Diagnostics.Judge?.Calls ?? 0, other.Diagnostics.Judged.Count));
     }
 
     private static RefinementOptions Seeded(RefinementOptions options, int queryIndex)

@@ -13,4 +13,11 @@ public sealed record MethodSummary(
     double Recall20,
     PairedComparison? MapVersusBaseline,
     PairedComparison? AucVersusBaseline,
-    PairedComparison? Ndcg10VersusBaseline);
+    PairedComparison? Ndcg10VersusBaseline)
+{
+    /// <summary>Calls to a model judge the method made over all queries (<see cref="JudgeCost.Calls"/>).</summary>
+    public long JudgeCalls { get; init; }
+
+    /// <summary>Documents judged for the method over all queries (<see cref="JudgeCost.Judgements"/>).</summary>
+    public long Judgements { get; init; }
+}

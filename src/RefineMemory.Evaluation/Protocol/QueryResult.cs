@@ -27,7 +27,16 @@ public sealed class QueryResult
     public int JudgeFailures { get; init; }
 
     /// <summary>Model calls the judge made (0 for gold and simulated judges).</summary>
+    /// <summary>Each method's judging cost for this query, by method name (a method not listed judged nothing).</summary>
+    public IReadOnlyDictionary<string, JudgeCost> Costs { get; init; } = new Dictionary<string, JudgeCost>();
+
     public int JudgeCalls { get; init; }
+
+    /// <summary>Rounds of judging of the refined search (<see cref="RefineMemory.Refine.RefinementOptions.FeedbackStrategy"/>).</summary>
+    public int FeedbackRounds { get; init; }
+
+    /// <summary>Whether the early-stop strategy stopped judging before the budget was spent.</summary>
+    public bool StoppedEarly { get; init; }
 
     public TimeSpan JudgeTime { get; init; }
 

@@ -6,8 +6,9 @@ namespace RefineMemory.Evaluation.Reports;
 
 /// <summary>
 /// Writes <c>summary.json</c>: per method (<c>baseline</c>, <c>refined</c>, <c>rerank</c>, <c>hyde</c>) the mean
-/// <c>map</c>, <c>auc</c>, <c>ndcg10</c>, <c>recall10</c>, <c>recall20</c> and <c>queries</c>, the comparison
-/// with the baseline (difference, relative gain, bootstrap intervals), and judge cost and timings.
+/// <c>map</c>, <c>auc</c>, <c>ndcg10</c>, <c>recall10</c>, <c>recall20</c>, <c>queries</c>, <c>judge_calls</c> (calls to
+/// a model judge over all queries; 0 for judges that call no model) and <c>judgements</c> (documents judged, scored or
+/// failed), the comparison with the baseline (difference, relative gain, bootstrap intervals), and judge cost and timings.
 /// </summary>
 public static class SummaryJsonWriter
 {
@@ -34,6 +35,7 @@ public static class SummaryJsonWriter
         w.WriteNumber("steps", o.Steps);
         w.WriteNumber("feedbackCount", o.FeedbackCount);
         w.WriteNumber("feedbackFromTop", o.FeedbackFromTop);
+        w.WriteString("feedbackStrategy", RefineMemory.Refine.FeedbackStrategyNames.Of(o.FeedbackStrategy));
         w.WriteNumber("minimumJudged", o.MinimumJudged);
         w.WriteNumber("seed", o.Seed);
         w.WriteNumber("bootstrapSamples", result.Options.BootstrapSamples);
@@ -50,6 +52,8 @@ public static class SummaryJsonWriter
             Number(w, "recall10", s.Recall10);
             Number(w, "recall20", s.Recall20);
             w.WriteNumber("queries", s.Queries);
+            w.WriteNumber("judge_calls", s.JudgeCalls);
+            w.WriteNumber("judgements", s.Judgements);
             Comparison(w, "mapVersusBaseline", s.MapVersusBaseline);
             Comparison(w, "aucVersusBaseline", s.AucVersusBaseline);
             Comparison(w, "ndcg10VersusBaseline", s.Ndcg10VersusBaseline);

@@ -55,7 +55,8 @@ public sealed class KernelChatJudge : IRelevanceJudge
         var (judge, source) = Resolve();
         var result = await judge.Judge.JudgeAsync(request, cancellationToken).ConfigureAwait(false);
         bool verbalized = _options.Mode == ChatJudgeMode.Verbalized || result.Diagnostics.VerbalizedFallbacks > 0 || judge.Chat.UsesVerbalizedFallback;
-        string method = (verbalized ? "verbalized 0-100 ratings (the model returned no logprobs)" : "yes/no logprobs") + "; " + source;
+        string batching = _options.BatchSize > 1 ? FormattableString.Invariant($", up to {_options.BatchSize} documents per call") : "";
+        string method = (verbalized ? "verbalized 0-100 ratings (the model returned no logprobs)" : "yes/no logprobs") + batching + "; " + source;
         return new JudgeResult(result.Judgments, result.Diagnostics.WithMethod(method));
     }
 

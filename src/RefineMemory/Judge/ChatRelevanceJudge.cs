@@ -14,7 +14,9 @@ namespace RefineMemory.Judge;
 /// without logprobs get a verbalized 0-100 rating instead (<see cref="ChatJudgeMode"/>). Calls run in parallel
 /// (bounded), each attempt under a timeout, with retries (exponential backoff and jitter) on 429, 5xx, timeouts
 /// and unreachable endpoints. A document that still fails gets a typed failure, never a made-up score.
-/// Logprobs are read from the response by <see cref="ChatLogprobs.Read"/>.
+/// Logprobs are read from the response by <see cref="ChatLogprobs.Read"/>. With
+/// <see cref="ChatRelevanceJudgeOptions.BatchSize"/> above 1, one call judges several documents (see
+/// <see cref="JudgeBatchPrompt"/>).
 /// </summary>
 public sealed partial class ChatRelevanceJudge : IRelevanceJudge
 {
@@ -33,7 +35,10 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         _chat = chatClient;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         string model = _options.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown-model";
-        CacheScope = new JudgeCacheScope(model, _options.PromptVersion);
+        // A batched score is read beside other documents, so it is not the single prompt's score: cache it apart.
+        CacheScope = new JudgeCacheScope(model, _options.BatchSize > 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_options.PromptVersion}+batch{_options.BatchSize}")
+            : _options.PromptVersion);
         _pipeline = BuildPipeline();
         _openAILogprobs = OpenAILogprobsRequest.Factory(_options.TopLogprobs);
     }
@@ -51,11 +56,19 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         var judgments = new RelevanceJudgment[request.Documents.Count];
         var stats = new JudgeCallStats();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, judgments.Length), parallel, async (i, ct) =>
+        if (_options.BatchSize > 1)
         {
-            judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false);
-            request.Progress?.Report(judgments[i]);
-        }).ConfigureAwait(false);
+            await JudgeBatchesAsync(request, judgments, stats, parallel).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, judgments.Length), parallel, async (i, ct) =>
+            {
+                judgments[i] = await JudgeOneAsync(request, request.Documents[i], stats, ct).ConfigureAwait(false);
+                request.Progress?.Report(judgments[i]);
+            }).ConfigureAwait(false);
+        }
+
         var diagnostics = stats.ToDiagnostics(judgments, clock.Elapsed);
         LogJudged(diagnostics.Judged, diagnostics.Failed, diagnostics.Calls, clock.Elapsed.TotalMilliseconds);
         return new JudgeResult(judgments, diagnostics);
@@ -66,7 +79,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         bool verbalized = _options.Mode == ChatJudgeMode.Verbalized || (_options.Mode == ChatJudgeMode.Auto && _logprobsUnavailable);
         if (!verbalized)
         {
-            var (response, failure) = await CallAsync(JudgePrompt.YesNo(request.Query, doc.Text, request.Instruction), logprobs: true, stats, ct).ConfigureAwait(false);
+            var (response, failure) = await CallAsync(JudgePrompt.YesNo(request.Query, doc.Text, request.Instruction), logprobs: true, _options.MaxOutputTokens, stats, ct).ConfigureAwait(false);
             if (failure is not null)
             {
                 return Fail(doc.Id, failure);
@@ -103,7 +116,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
             stats.Fallback();
         }
 
-        var (rated, error) = await CallAsync(JudgePrompt.Verbalized(request.Query, doc.Text, request.Instruction), logprobs: false, stats, ct).ConfigureAwait(false);
+        var (rated, error) = await CallAsync(JudgePrompt.Verbalized(request.Query, doc.Text, request.Instruction), logprobs: false, _options.VerbalizedMaxOutputTokens, stats, ct).ConfigureAwait(false);
         if (error is not null)
         {
             return Fail(doc.Id, error);
@@ -144,12 +157,12 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
         return RelevanceJudgment.Failed(documentId, failure.Kind, failure.Message);
     }
 
-    private async Task<(ChatResponse? Response, JudgeFailure? Failure)> CallAsync(string prompt, bool logprobs, JudgeCallStats stats, CancellationToken ct)
+    private async Task<(ChatResponse? Response, JudgeFailure? Failure)> CallAsync(string prompt, bool logprobs, int maxOutputTokens, JudgeCallStats stats, CancellationToken ct)
     {
         ChatMessage[] messages = [new(ChatRole.User, prompt)];
         var chatOptions = new ChatOptions
         {
-            MaxOutputTokens = logprobs ? _options.MaxOutputTokens : _options.VerbalizedMaxOutputTokens,
+            MaxOutputTokens = maxOutputTokens,
             Temperature = 0,
             Seed = _options.Seed,
             ModelId = _options.ModelId,

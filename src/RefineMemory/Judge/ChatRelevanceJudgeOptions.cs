@@ -21,6 +21,21 @@ public sealed class ChatRelevanceJudgeOptions
     /// <summary>Yes/no with logprobs, verbalized, or automatic (default).</summary>
     public ChatJudgeMode Mode { get; set; } = ChatJudgeMode.Auto;
 
+    /// <summary>Most documents per call allowed by <see cref="Validate"/> (50): longer answers run into output limits and lose the thread.</summary>
+    public const int MaxBatchSize = 50;
+
+    /// <summary>
+    /// Documents judged by one call. Default 1: every document gets the paper's single prompt, the one all our
+    /// validated figures were measured with. Above 1, each call sends up to this many documents numbered in one
+    /// prompt (<see cref="JudgeBatchPrompt"/>) and reads one "[n] Yes"/"[n] No" line per document, scored from the
+    /// logprobs at each answer (or "[n] 0-100" ratings when verbalized); a document the answer does not cover exactly
+    /// once fails. 5 judges the default 20 documents in 4 calls with answers of about 20 tokens; batched scores are
+    /// read beside other documents, so they are cached apart from single ones (<see cref="ChatRelevanceJudge.CacheScope"/>),
+    /// and whether they judge as well is for the evaluation to say, which is why batching is not the default.
+    /// A lone remaining document is asked with the single prompt.
+    /// </summary>
+    public int BatchSize { get; set; } = 1;
+
     /// <summary>Model calls in flight at once. Default 16.</summary>
     public int MaxParallelism { get; set; } = 16;
 
@@ -51,13 +66,13 @@ public sealed class ChatRelevanceJudgeOptions
     /// <summary>Version of the prompts, part of cache keys: change it when the prompts change. Default "yesno-v1".</summary>
     public string PromptVersion { get; set; } = "yesno-v1";
 
-    /// <summary>Most tokens a yes/no answer may have. Default 5.</summary>
+    /// <summary>Most tokens a yes/no answer may have; a batched call allows this plus 4 (the "[n]" label and newline) per document. Default 5.</summary>
     public int MaxOutputTokens { get; set; } = 5;
 
     /// <summary>Alternatives requested per generated token. Default 5.</summary>
     public int TopLogprobs { get; set; } = 5;
 
-    /// <summary>Most tokens of a verbalized rating. Default 8.</summary>
+    /// <summary>Most tokens of a verbalized rating; a batched call allows this plus 4 per document. Default 8.</summary>
     public int VerbalizedMaxOutputTokens { get; set; } = 8;
 
     /// <summary>
@@ -89,6 +104,11 @@ public sealed class ChatRelevanceJudgeOptions
         if (MaxOutputTokens < 1 || TopLogprobs < 1 || VerbalizedMaxOutputTokens < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxOutputTokens), "MaxOutputTokens, TopLogprobs and VerbalizedMaxOutputTokens must be positive.");
+        }
+
+        if (BatchSize < 1 || BatchSize > MaxBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, FormattableString.Invariant($"The batch size must be from 1 to {MaxBatchSize} documents per call."));
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(PromptVersion);

@@ -73,6 +73,36 @@ public sealed class JudgeDiagnostics
         Elapsed = Elapsed,
     };
 
+    /// <summary>
+    /// The diagnostics of several requests for one query (rounds of feedback) as one: counts, calls, tokens and
+    /// latencies add up, <see cref="Elapsed"/> is <paramref name="elapsed"/>, <see cref="Method"/> is the first one given.
+    /// </summary>
+    public static JudgeDiagnostics Combine(IReadOnlyList<JudgeDiagnostics> parts, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var byKind = new Dictionary<JudgeFailureKind, int>();
+        foreach (var (kind, count) in parts.SelectMany(p => p.FailuresByKind))
+        {
+            byKind[kind] = byKind.GetValueOrDefault(kind) + count;
+        }
+
+        return new JudgeDiagnostics
+        {
+            Judged = parts.Sum(p => p.Judged),
+            Failed = parts.Sum(p => p.Failed),
+            FailuresByKind = byKind,
+            Calls = parts.Sum(p => p.Calls),
+            Retries = parts.Sum(p => p.Retries),
+            CacheHits = parts.Sum(p => p.CacheHits),
+            VerbalizedFallbacks = parts.Sum(p => p.VerbalizedFallbacks),
+            Method = parts.Select(p => p.Method).FirstOrDefault(m => m is not null),
+            InputTokens = parts.Sum(p => p.InputTokens),
+            OutputTokens = parts.Sum(p => p.OutputTokens),
+            CallLatencies = parts.SelectMany(p => p.CallLatencies).ToArray(),
+            Elapsed = elapsed,
+        };
+    }
+
     /// <summary>Counts successes and failures of judgments made without model calls.</summary>
     public static JudgeDiagnostics Summarise(IReadOnlyList<RelevanceJudgment> judgments, TimeSpan elapsed = default)
     {

@@ -33,7 +33,29 @@ public sealed class FeedbackOutcome
     /// <summary>Why refinement was skipped, or <c>null</c>.</summary>
     public string? SkippedReason { get; }
 
-    public TimeSpan JudgeTime { get; }
+    public TimeSpan JudgeTime { get; private init; }
 
-    public TimeSpan OptimiseTime { get; }
+    public TimeSpan OptimiseTime { get; private init; }
+
+    /// <summary>
+    /// Which candidates were judged, as indices into the candidates offered, in judging order; <c>null</c> when all of
+    /// them were (<see cref="FeedbackStrategy.Top"/>). <see cref="Judgments"/> follow this order.
+    /// </summary>
+    public IReadOnlyList<int>? Selected { get; private init; }
+
+    /// <summary>Rounds of judging (1 unless the strategy judges in rounds).</summary>
+    public int Rounds { get; private init; } = 1;
+
+    /// <summary>Whether <see cref="FeedbackStrategy.EarlyStop"/> stopped judging before the budget was spent.</summary>
+    public bool StoppedEarly { get; private init; }
+
+    /// <summary>This outcome as the result of a strategy that judged <paramref name="selected"/> in <paramref name="rounds"/> rounds.</summary>
+    internal FeedbackOutcome Planned(IReadOnlyList<int> selected, int rounds, bool stoppedEarly, TimeSpan judgeTime, TimeSpan optimiseTime, string? note = null) =>
+        new(QueryVector, Refinement, Judgments, SkippedReason, judgeTime, optimiseTime)
+        {
+            Note = note ?? Note,
+            Selected = selected,
+            Rounds = rounds,
+            StoppedEarly = stoppedEarly,
+        };
 }

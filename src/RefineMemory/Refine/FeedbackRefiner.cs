@@ -83,6 +83,14 @@ public sealed class FeedbackRefiner
             }
         }
 
+        var (judged, note, judgeTime) = await JudgeSampleAsync(query, instruction, sample, options, progress, cancellationToken).ConfigureAwait(false);
+        return RefineOn(queryVector, sample, judged, note, judgeTime, options, cancellationToken);
+    }
+
+    /// <summary>Judges <paramref name="sample"/> within the options' judge budget; the judgments follow the sample's order.</summary>
+    internal async Task<(JudgeResult Judged, string? Note, TimeSpan Time)> JudgeSampleAsync(
+        string query, string? instruction, IReadOnlyList<FeedbackCandidate> sample, RefinementOptions options, IProgress<JudgeProgress>? progress, CancellationToken cancellationToken)
+    {
         var judgeTimer = Stopwatch.StartNew();
         var documents = sample.Select(c => new JudgeDocument(c.Id, c.Text)).ToArray();
         var (judged, note) = documents.Length == 0
@@ -95,7 +103,6 @@ public sealed class FeedbackRefiner
             throw new InvalidOperationException($"The judge returned {judged.Judgments.Count} judgments for {sample.Count} documents.");
         }
 
-        var kept = new List<int>(sample.Count);
         for (int i = 0; i < sample.Count; i++)
         {
             // Scores are matched to vectors by position; a judge answering out of order would refine towards the wrong documents.
@@ -104,7 +111,19 @@ public sealed class FeedbackRefiner
                 throw new InvalidOperationException(
                     $"The judge's judgment {i} is for document '{judged.Judgments[i].DocumentId}' but document {i} of the request is '{sample[i].Id}'; judgments must follow the request's order.");
             }
+        }
 
+        return (judged, note, judgeTimer.Elapsed);
+    }
+
+    /// <summary>Refines <paramref name="queryVector"/> on the documents of <paramref name="sample"/> that <paramref name="judged"/> scored.</summary>
+    internal static FeedbackOutcome RefineOn(
+        ReadOnlyMemory<float> queryVector, IReadOnlyList<FeedbackCandidate> sample, JudgeResult judged, string? note, TimeSpan judgeTime, RefinementOptions options, CancellationToken cancellationToken)
+    {
+        int d = queryVector.Length;
+        var kept = new List<int>(sample.Count);
+        for (int i = 0; i < sample.Count; i++)
+        {
             if (judged.Judgments[i].Succeeded)
             {
                 kept.Add(i);
@@ -114,7 +133,7 @@ public sealed class FeedbackRefiner
         if (kept.Count < options.MinimumJudged)
         {
             string reason = $"only {kept.Count} of {sample.Count} feedback documents were judged successfully; refinement needs at least {options.MinimumJudged}";
-            return new FeedbackOutcome(queryVector.ToArray(), null, judged, note is null ? reason : $"{reason} ({note})", judgeTimer.Elapsed, TimeSpan.Zero) { Note = note };
+            return new FeedbackOutcome(queryVector.ToArray(), null, judged, note is null ? reason : $"{reason} ({note})", judgeTime, TimeSpan.Zero) { Note = note };
         }
 
         var vectors = new float[kept.Count * d];
@@ -137,11 +156,11 @@ public sealed class FeedbackRefiner
         catch (RefinementDivergedException ex)
         {
             // A diverged vector is never returned: the search keeps the unrefined ranking and says why.
-            return new FeedbackOutcome(queryVector.ToArray(), null, judged, ex.Message, judgeTimer.Elapsed, optimiseTimer.Elapsed) { Note = note };
+            return new FeedbackOutcome(queryVector.ToArray(), null, judged, ex.Message, judgeTime, optimiseTimer.Elapsed) { Note = note };
         }
 
         optimiseTimer.Stop();
-        return new FeedbackOutcome(refinement.RefinedQuery, refinement, judged, null, judgeTimer.Elapsed, optimiseTimer.Elapsed) { Note = note };
+        return new FeedbackOutcome(refinement.RefinedQuery, refinement, judged, null, judgeTime, optimiseTimer.Elapsed) { Note = note };
     }
 
     /// <summary>

@@ -89,6 +89,30 @@ public sealed class RefinementOptions
     /// </summary>
     public int FeedbackFromTop { get; set; } = 20;
 
+    /// <summary>
+    /// Which documents are judged and in how many rounds. Default <see cref="FeedbackStrategy.Top"/>: the top
+    /// <see cref="FeedbackCount"/> in one round, the paper's protocol and the one every published figure used; the
+    /// others await the budget grid of issue 22 (docs/evaluation.md) before one of them may become the default.
+    /// </summary>
+    public FeedbackStrategy FeedbackStrategy { get; set; } = FeedbackStrategy.Top;
+
+    /// <summary>
+    /// Documents judged per round by <see cref="FeedbackStrategy.Rounds"/> and <see cref="FeedbackStrategy.EarlyStop"/>.
+    /// Default 5: the fewest a refinement needs (<see cref="MinimumJudged"/>), so every round can refine, and one
+    /// batched chat call (<c>ChatRelevanceJudgeOptions.BatchSize</c> 5) per round.
+    /// </summary>
+    public int FeedbackRoundSize { get; set; } = 5;
+
+    /// <summary>
+    /// Weight of spread against relevance in <see cref="FeedbackStrategy.Diverse"/>'s maximal marginal relevance
+    /// ((1 - w) cos(query, d) - w max cos(d, chosen)), in [0, 1). Default 0.3: mostly relevance, as the judge should
+    /// still see likely positives; not tuned yet.
+    /// </summary>
+    public double DiversityWeight { get; set; } = 0.3;
+
+    /// <summary>How many of the best documents <see cref="FeedbackStrategy.EarlyStop"/> watches for change. Default 10 (a search's default top).</summary>
+    public int EarlyStopDepth { get; set; } = 10;
+
     /// <summary>Seed of the feedback sampler. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
@@ -200,6 +224,17 @@ public sealed class RefinementOptions
         ArgumentOutOfRangeException.ThrowIfNegative(FeedbackFromTop, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FeedbackFromTop, FeedbackCount, nameof(FeedbackFromTop));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinimumJudged, 1, nameof(MinimumJudged));
+        if (!Enum.IsDefined(FeedbackStrategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FeedbackStrategy), FeedbackStrategy, "Unknown feedback strategy.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackRoundSize, 1, nameof(FeedbackRoundSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EarlyStopDepth, 1, nameof(EarlyStopDepth));
+        if (!(DiversityWeight >= 0 && DiversityWeight < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DiversityWeight), DiversityWeight, "The diversity weight must be in [0, 1).");
+        }
     }
 
     /// <summary>A copy, so per-call overrides do not change shared options.</summary>

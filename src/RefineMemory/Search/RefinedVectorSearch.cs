@@ -93,12 +93,17 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
         var firstSearch = await FirstSearchAsync(queryVector, FirstDepth(user.Skip + top, refinement), user, cancellationToken).ConfigureAwait(false);
         var first = firstSearch.Results;
-        int[] positions = first.Count == 0 ? [] : FeedbackSampler.Select(first.Count, refinement.FeedbackCount, refinement.FeedbackFromTop, refinement.Seed);
+        int[] positions = first.Count == 0 ? [] : FeedbackPlan.Candidates(first.Count, refinement);
         var (sample, reembedReason) = await SampleAsync(first, positions, firstSearch.ReembedReason, cancellationToken).ConfigureAwait(false);
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = sample.Length == 0 ? null
             : await RefineAtUnitLengthAsync(query, instruction, queryVector, sample, refinement, request?.JudgeProgress, cancellationToken).ConfigureAwait(false);
+        if (outcome?.Selected is { } selected)
+        {
+            // The strategy judged some of the candidates: those are the feedback sample.
+            (sample, positions) = (selected.Select(i => sample[i]).ToArray(), selected.Select(i => positions[i]).ToArray());
+        }
 
         stage.Restart();
         RefinedVectorSearchHit<TRecord>[] hits;
@@ -139,6 +144,8 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
             Judged = outcome is null ? [] : JudgedChunks.Describe(sample, i => positions[i] + 1, queryVector, outcome),
             Loss = outcome?.Refinement?.Loss ?? [],
             Judge = outcome?.Judgments.Diagnostics,
+            FeedbackRounds = outcome?.Rounds ?? 0,
+            StoppedEarly = outcome?.StoppedEarly ?? false,
             ReembeddedReason = reembedReason,
         });
     }
@@ -183,7 +190,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         new(query, instruction, hits, diagnostics);
 
     private int FirstDepth(int wanted, RefinementOptions refinement) =>
-        Math.Max(wanted, refinement.FeedbackFromTop < refinement.FeedbackCount ? Math.Max(refinement.FeedbackCount, Options.SampleDepth) : refinement.FeedbackCount);
+        Math.Max(wanted, FeedbackPlan.NeedsDepth(refinement) ? Math.Max(refinement.FeedbackCount, Options.SampleDepth) : refinement.FeedbackCount);
 
     private VectorSearchOptions<TRecord> Final(VectorSearchOptions<TRecord> user) => new()
     {
@@ -210,12 +217,12 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         if (MathF.Abs(norm - 1f) <= 1e-6f)
         {
             // Already unit length (real sentence embedders normalise): refined as given, bit for bit.
-            return await _refiner.RefineAsync(query, instruction, queryVector, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
+            return await FeedbackPlan.RunAsync(_refiner, query, instruction, queryVector, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
         }
 
         var unit = new float[queryVector.Length];
         TensorPrimitives.Divide(queryVector, norm, unit);
-        var outcome = await _refiner.RefineAsync(query, instruction, unit, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
+        var outcome = await FeedbackPlan.RunAsync(_refiner, query, instruction, unit, sample, refinement, progress, cancellationToken).ConfigureAwait(false);
         TensorPrimitives.Multiply(outcome.QueryVector, norm, outcome.QueryVector);
         return outcome;
     }

@@ -57,6 +57,18 @@ public sealed class SearchDiagnostics
 
     /// <summary>The judge's own diagnostics (calls, retries, cache hits, tokens), or <c>null</c> when nothing was judged.</summary>
     public JudgeDiagnostics? Judge { get; init; }
+
+    /// <summary>Calls to a model judge this search made, retries included (0 for judges that call no model).</summary>
+    public int JudgeCalls => Judge?.Calls ?? 0;
+
+    /// <summary>Documents sent to the judge (scored or failed): the feedback budget this search spent.</summary>
+    public int Judgements => Judged.Count;
+
+    /// <summary>Rounds of judging (<see cref="Refine.RefinementOptions.FeedbackStrategy"/>); 0 when nothing was judged.</summary>
+    public int FeedbackRounds { get; init; }
+
+    /// <summary>Whether the early-stop strategy stopped judging before the budget was spent.</summary>
+    public bool StoppedEarly { get; init; }
 }
 
 /// <summary>

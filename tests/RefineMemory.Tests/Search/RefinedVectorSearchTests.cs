@@ -62,6 +62,29 @@ public sealed class RefinedVectorSearchTests
     }
 
     [Fact]
+    public async Task The_rounds_strategy_judges_in_rounds_from_a_deeper_first_search_and_the_diagnostics_show_each_documents_first_rank()
+    {
+        var collection = await InMemoryAsync();
+        var judge = new RequestCountingJudge(_scenario.Judge);
+        var options = Options();
+        options.Refinement.FeedbackStrategy = FeedbackStrategy.Rounds;
+        var search = new RefinedVectorSearch<Passage>(collection, _scenario.Embedder, judge, options);
+
+        var result = await search.SearchAsync(RefinementScenario.Query, 10);
+        var plain = await search.SearchAsync(RefinementScenario.Query, 100, new RefinedVectorSearchRequest<Passage> { Refine = false });
+
+        var d = result.Diagnostics;
+        Assert.True(d.Refined, d.SkippedReason);
+        Assert.Equal([5, 5, 5, 5], judge.Sizes);
+        Assert.Equal((4, 20, false), (d.FeedbackRounds, d.Judgements, d.StoppedEarly));
+        Assert.Equal(20, d.Judged.Select(j => j.Id).Distinct().Count());
+        Assert.Equal(20, d.Judge!.Judged + d.Judge.Failed);
+        var firstRank = plain.Hits.ToDictionary(h => h.Record.Id, h => h.Rank);
+        Assert.All(d.Judged, j => Assert.Equal(firstRank[j.Id], j.RankBefore));
+        Assert.Equal(Enumerable.Range(1, 5), d.Judged.Take(5).Select(j => j.RankBefore));
+    }
+
+    [Fact]
     public async Task Filter_skip_and_threshold_pass_through_to_the_store()
     {
         var collection = await InMemoryAsync();
@@ -279,6 +302,17 @@ public sealed class RefinedVectorSearchTests
 
         [VectorStoreVector(RefinementScenario.Dimension)]
         public ReadOnlyMemory<float>? Embedding { get; set; }
+    }
+
+    private sealed class RequestCountingJudge(IRelevanceJudge inner) : IRelevanceJudge
+    {
+        public List<int> Sizes { get; } = [];
+
+        public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
+        {
+            Sizes.Add(request.Documents.Count);
+            return inner.JudgeAsync(request, cancellationToken);
+        }
     }
 
     private sealed class BlockingJudge : IRelevanceJudge
