@@ -58,7 +58,7 @@ public static class TextChunker
             int end = Math.Min(text.Length, start + options.MaxChars);
             if (end < text.Length)
             {
-                end = BestCut(text, start, end);
+                end = WholeCharacter(text, BestCut(text, start, end));
             }
 
             string chunk = text[start..end].Trim();
@@ -77,12 +77,16 @@ public static class TextChunker
             {
                 // Start the overlap at a word boundary so a chunk does not open mid-word.
                 int space = text.IndexOf(' ', next, end - next);
-                next = space >= 0 ? space + 1 : next;
+                next = WholeCharacter(text, space >= 0 ? space + 1 : next);
             }
 
             start = Math.Max(next, start + 1);
         }
     }
+
+    /// <summary>A cut at <paramref name="at"/>, moved back one when it would split a surrogate pair (an emoji, a CJK extension character).</summary>
+    private static int WholeCharacter(string text, int at) =>
+        at > 0 && at < text.Length && char.IsHighSurrogate(text[at - 1]) && char.IsLowSurrogate(text[at]) ? at - 1 : at;
 
     private static int BestCut(string text, int start, int end)
     {
