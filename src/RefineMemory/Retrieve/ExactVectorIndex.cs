@@ -389,6 +389,15 @@ public sealed class ExactVectorIndex
             {
                 best.Offer(DotProductKernel.ScoreRow(Row(slot), q), slot);
             }
+
+            // Every row left out scored at most heap.Threshold in 8 bits, so its exact cosine is at most that plus its
+            // error bound. When that could still reach the k-th exact score, the 8-bit pass has not settled the top k
+            // (dense or low-dimensional data): a float32 scan does, so the hits are always the exact top k.
+            if (heap.Count == candidates && best.Count == k
+                && heap.Threshold + quantized.ErrorBound(TensorPrimitives.Max(_codeScales.AsSpan(0, n))) >= best.Threshold)
+            {
+                best = PartitionedScan.TopK(new FloatRowScorer(_data, q), n, k, workers, accept, allScores: null);
+            }
         }
 
         var sorted = best.ToSortedArray();
