@@ -20,7 +20,8 @@ return await AgentCommandLine.RunAsync("AgentFrameworkAgent", args, async (comma
     var services = new ServiceCollection();
     services.AddSingleton(chat);
     services.AddRefineMemoryEmbedder(command.Embedder); // what `refine ingest` embedded with (its default unless --embedder)
-    services.AddRefineMemory(o => { o.DatabasePath = command.Database; o.Tools.DefaultCollection = command.Collection; }); // the same model judges, by yes/no logprobs
+    services.AddSqliteMemoryStore(command.Database);
+    services.AddRefineMemory(o => o.Tools.DefaultCollection = command.Collection); // the same model judges, by yes/no logprobs
     await using var provider = services.BuildServiceProvider();
 
     var agent = RefineMemoryAgent.Create(chat, provider.GetRequiredService<RefineMemoryTools>());

@@ -14,7 +14,7 @@ using RefineMemory.OpenAI;
 using RefineMemory.UseLite;
 
 const int MaxRounds = 6;
-if (!ChatModelSettings.TryFromEnvironment(out var settings, out string problem))
+if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var settings, out string problem))
 {
     Console.Error.WriteLine($"AgentSample needs an OpenAI-compatible chat model with tool calling. {problem}");
     return 2;
@@ -26,11 +26,8 @@ string database = Path.Combine(Path.GetTempPath(), "refine-agent-sample.db");
 var services = new ServiceCollection();
 services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create());
 services.AddSingleton<IChatClient>(new OpenAICompatibleChatClient(settings!));
-services.AddRefineMemory(o =>
-{
-    o.DatabasePath = database;
-    o.Tools.DefaultCollection = "handbook";
-});
+services.AddSqliteMemoryStore(database);
+services.AddRefineMemory(o => o.Tools.DefaultCollection = "handbook");
 await using var provider = services.BuildServiceProvider();
 var tools = provider.GetRequiredService<RefineMemoryTools>();
 

@@ -38,7 +38,7 @@ Console.WriteLine($"{data.Utterances.Count} utterances: {ingest.Added} added, {i
 IRelevanceJudge judge = data.GoldJudge();
 if (args.Contains("--chat"))
 {
-    if (!ChatModelSettings.TryFromEnvironment(out var settings, out string problem))
+    if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var settings, out string problem))
     {
         Console.Error.WriteLine($"--chat: {problem}");
         return 2;

@@ -11,7 +11,7 @@ using RefineMemory.Search;
 using RefineMemory.Sqlite;
 using RefineMemory.UseLite;
 
-if (!ChatModelSettings.TryFromEnvironment(out var settings, out string problem))
+if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var settings, out string problem))
 {
     Console.Error.WriteLine($"RagChatbot needs an OpenAI-compatible chat model (it answers and judges). {problem}");
     return 2;

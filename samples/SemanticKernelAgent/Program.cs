@@ -15,7 +15,8 @@ return await AgentCommandLine.RunAsync("SemanticKernelAgent", args, async (comma
     var builder = Kernel.CreateBuilder();
     builder.AddOpenAIChatClient(model.Model, model.Endpoint, model.ApiKey);
     builder.Services.AddRefineMemoryEmbedder(command.Embedder); // what `refine ingest` embedded with (its default unless --embedder)
-    builder.AddRefineMemory(o => { o.DatabasePath = command.Database; o.Tools.DefaultCollection = command.Collection; });
+    builder.Services.AddSqliteMemoryStore(command.Database);
+    builder.AddRefineMemory(o => o.Tools.DefaultCollection = command.Collection);
     var kernel = builder.Build();
 
     var settings = new OpenAIPromptExecutionSettings

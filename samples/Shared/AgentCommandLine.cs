@@ -27,7 +27,7 @@ internal sealed record AgentCommandLine(string Database, string Collection, stri
             return 2;
         }
 
-        if (!ChatModelSettings.TryFromEnvironment(out var model, out problem))
+        if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var model, out problem))
         {
             Console.Error.WriteLine($"{program}: the agent needs a chat model: {problem}");
             return 3;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.AI;
 using RefineMemory.Embed;
 using RefineMemory.Hosting;
+using RefineMemory.OpenAI;
+using RefineMemory.UseLite;
 
 namespace RefineMemory.Cli;
 
@@ -26,7 +28,13 @@ internal static class EmbedderFactory
     {
         ArgumentNullException.ThrowIfNull(model);
         return EmbedderName.TryParse(model, out var name, out string problem)
-            ? NamedEmbedders.Create(name!, new NamedEmbedderOptions { Progress = progress })
+            ? NamedEmbedders.Create(name!, new NamedEmbedderOptions
+            {
+                Progress = progress,
+                // Only the program reads the environment: the openai embedder's endpoint and, for USE-Lite, its folder.
+                EmbeddingModel = name!.Kind == EmbedderKind.OpenAI ? EmbeddingModelSettings.FromVariables(Environment.GetEnvironmentVariable) : null,
+                UseLiteDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable),
+            })
             : throw new CliInputException(problem);
     }
 }

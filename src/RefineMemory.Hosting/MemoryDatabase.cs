@@ -7,7 +7,7 @@ using RefineMemory.Sqlite;
 namespace RefineMemory.Hosting;
 
 /// <summary>
-/// Where the memory lives, from one string (<c>--db</c>, <see cref="RefineMemoryOptions.DatabasePath"/>): a SQLite
+/// Where the memory lives, from one string (<c>--db</c>, <c>AddRefineMemoryDatabase</c>): a SQLite
 /// file path, a PostgreSQL URI (<c>postgresql://user[:password]@host[:port][,host[:port]...]/database[?sslmode=...]</c>, see <see cref="PostgresUri"/>) or an Npgsql
 /// connection string (<c>Host=...;Port=...</c>). Anything else that looks like a URI is refused, never taken for a path.
 /// </summary>

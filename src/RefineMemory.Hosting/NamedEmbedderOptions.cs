@@ -1,4 +1,5 @@
 using RefineMemory.Onnx;
+using RefineMemory.OpenAI;
 
 namespace RefineMemory.Hosting;
 
@@ -16,6 +17,12 @@ public sealed class NamedEmbedderOptions
     /// prompt ("" for none). The packaged models know their own; USE-Lite and OpenAI endpoints take none.
     /// </summary>
     public string? QueryPrefix { get; set; }
+
+    /// <summary><c>openai</c>: the endpoint and model; required for that name, ignored by the others. Default <c>null</c>.</summary>
+    public EmbeddingModelSettings? EmbeddingModel { get; set; }
+
+    /// <summary><c>use-lite</c>: the model folder (<see cref="RefineMemory.UseLite.UseLiteOptions.ModelDirectory"/>); <c>null</c> (default) finds <c>assets/use-lite</c>.</summary>
+    public string? UseLiteDirectory { get; set; }
 
     /// <summary>ONNX models: threads, graph optimisation, CUDA.</summary>
     public OnnxSessionOptions Session { get; set; } = new();

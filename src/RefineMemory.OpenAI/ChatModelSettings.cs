@@ -17,15 +17,20 @@ public sealed class ChatModelSettings : ModelEndpointSettings
     {
     }
 
-    /// <summary>The settings from the environment; throws <see cref="ModelConfigurationException"/> naming what is missing.</summary>
-    public static ChatModelSettings FromEnvironment() =>
-        TryFromEnvironment(out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
+    /// <summary>
+    /// The settings from the variables <paramref name="getVariable"/> returns (a program passes
+    /// <c>Environment.GetEnvironmentVariable</c>; the library itself reads no environment); throws
+    /// <see cref="ModelConfigurationException"/> naming what is missing.
+    /// </summary>
+    public static ChatModelSettings FromVariables(Func<string, string?> getVariable) =>
+        TryFromVariables(getVariable, out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
 
-    /// <summary>The settings from the environment, or <c>false</c> and a sentence naming the variables to set.</summary>
-    public static bool TryFromEnvironment(out ChatModelSettings? settings, out string problem, Func<string, string?>? getVariable = null)
+    /// <summary>The settings from the variables <paramref name="getVariable"/> returns, or <c>false</c> and a sentence naming the variables to set.</summary>
+    public static bool TryFromVariables(Func<string, string?> getVariable, out ChatModelSettings? settings, out string problem)
     {
+        ArgumentNullException.ThrowIfNull(getVariable);
         settings = null;
-        if (!TryRead(getVariable ?? Environment.GetEnvironmentVariable, [EndpointVariable], ModelVariable, [ApiKeyVariable, OpenAIApiKeyVariable], out var v, out problem))
+        if (!TryRead(getVariable, [EndpointVariable], ModelVariable, [ApiKeyVariable, OpenAIApiKeyVariable], out var v, out problem))
         {
             return false;
         }

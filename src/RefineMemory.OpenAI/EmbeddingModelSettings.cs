@@ -21,15 +21,20 @@ public sealed class EmbeddingModelSettings : ModelEndpointSettings
     /// <summary>Most inputs sent in one request. Default 128.</summary>
     public int MaxBatchSize { get; init; } = 128;
 
-    /// <summary>The settings from the environment; throws <see cref="ModelConfigurationException"/> naming what is missing.</summary>
-    public static EmbeddingModelSettings FromEnvironment() =>
-        TryFromEnvironment(out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
+    /// <summary>
+    /// The settings from the variables <paramref name="getVariable"/> returns (a program passes
+    /// <c>Environment.GetEnvironmentVariable</c>; the library itself reads no environment); throws
+    /// <see cref="ModelConfigurationException"/> naming what is missing.
+    /// </summary>
+    public static EmbeddingModelSettings FromVariables(Func<string, string?> getVariable) =>
+        TryFromVariables(getVariable, out var settings, out string problem) ? settings! : throw new ModelConfigurationException(problem);
 
-    /// <summary>The settings from the environment, or <c>false</c> and a sentence naming the variables to set.</summary>
-    public static bool TryFromEnvironment(out EmbeddingModelSettings? settings, out string problem, Func<string, string?>? getVariable = null)
+    /// <summary>The settings from the variables <paramref name="getVariable"/> returns, or <c>false</c> and a sentence naming the variables to set.</summary>
+    public static bool TryFromVariables(Func<string, string?> getVariable, out EmbeddingModelSettings? settings, out string problem)
     {
+        ArgumentNullException.ThrowIfNull(getVariable);
         settings = null;
-        if (!TryRead(getVariable ?? Environment.GetEnvironmentVariable, [EndpointVariable, ChatModelSettings.EndpointVariable], ModelVariable,
+        if (!TryRead(getVariable, [EndpointVariable, ChatModelSettings.EndpointVariable], ModelVariable,
                 [ApiKeyVariable, ChatModelSettings.ApiKeyVariable, ChatModelSettings.OpenAIApiKeyVariable], out var v, out problem))
         {
             return false;

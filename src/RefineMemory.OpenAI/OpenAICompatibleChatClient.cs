@@ -41,8 +41,6 @@ public sealed class OpenAICompatibleChatClient : DelegatingChatClient
         _client = client;
     }
 
-    /// <summary>A client configured from the environment (<see cref="ChatModelSettings.FromEnvironment"/>).</summary>
-    public static OpenAICompatibleChatClient FromEnvironment() => new(ChatModelSettings.FromEnvironment());
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -30,8 +30,6 @@ public sealed class OpenAICompatibleEmbeddingGenerator : DelegatingEmbeddingGene
         _client = client;
     }
 
-    /// <summary>A generator configured from the environment (<see cref="EmbeddingModelSettings.FromEnvironment"/>).</summary>
-    public static OpenAICompatibleEmbeddingGenerator FromEnvironment() => new(EmbeddingModelSettings.FromEnvironment());
 
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)

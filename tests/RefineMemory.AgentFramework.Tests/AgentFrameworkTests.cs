@@ -101,11 +101,8 @@ public sealed class AgentFrameworkTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton(chat);
         services.AddSingleton(openAI.GetEmbeddingClient("loopback-embedding").AsIEmbeddingGenerator());
-        services.AddRefineMemory(o =>
-        {
-            o.DatabasePath = Path.Combine(_dir, "memory.db");
-            o.Tools.DefaultCollection = "docs";
-        });
+        services.AddSqliteMemoryStore(Path.Combine(_dir, "memory.db"));
+        services.AddRefineMemory(o => o.Tools.DefaultCollection = "docs");
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<RefineMemoryTools>().Ingest.InvokeAsync(new() { ["documents"] = RefundDocuments.ForIngest() });
         return (chat, provider);

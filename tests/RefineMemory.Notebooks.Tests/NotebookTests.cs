@@ -54,7 +54,7 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
         var run = await RunAsync(SemanticKernelNotebook);
 
         AssertShowsThePluginSearch(run);
-        string judge = ChatModelSettings.TryFromEnvironment(out _, out _) ? "judge: the kernel's chat model" : "judge: GOLD LABELS (an oracle";
+        string judge = ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out _, out _) ? "judge: the kernel's chat model" : "judge: GOLD LABELS (an oracle";
         Assert.Contains(run.Cells.SelectMany(c => c.Outputs), o => o.Value.StartsWith(judge, StringComparison.Ordinal));
     }
 

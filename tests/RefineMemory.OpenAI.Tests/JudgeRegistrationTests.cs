@@ -25,17 +25,16 @@ public sealed class JudgeRegistrationTests
     }
 
     [Fact]
-    public void The_hosts_chat_client_wins_and_a_missing_configuration_is_named_on_resolution()
+    public void The_hosts_chat_client_wins_and_missing_settings_are_refused_at_registration()
     {
-        using var host = new ServiceCollection().AddSingleton<IChatClient>(new FakeClient()).AddOpenAICompatibleChatClient().BuildServiceProvider();
+        var settings = new ChatModelSettings(new Uri("http://127.0.0.1:9/v1"), "judge");
+        using var host = new ServiceCollection().AddSingleton<IChatClient>(new FakeClient()).AddOpenAICompatibleChatClient(settings).BuildServiceProvider();
         Assert.IsType<FakeClient>(host.GetRequiredService<IChatClient>());
 
-        if (Environment.GetEnvironmentVariable("REFINE_CHAT_MODEL") is null)
-        {
-            using var bare = new ServiceCollection().AddOpenAICompatibleChatClient().BuildServiceProvider();
-            var error = Assert.Throws<ModelConfigurationException>(() => bare.GetRequiredService<IChatClient>());
-            Assert.Contains("REFINE_CHAT_MODEL", error.Message, StringComparison.Ordinal);
-        }
+        // The library reads no environment: the settings come in from the program, or the registration fails at once.
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddOpenAICompatibleChatClient(null!));
+        var error = Assert.Throws<ModelConfigurationException>(() => ChatModelSettings.FromVariables(_ => null));
+        Assert.Contains("REFINE_CHAT_MODEL", error.Message, StringComparison.Ordinal);
     }
 
     private sealed class FakeClient : IChatClient

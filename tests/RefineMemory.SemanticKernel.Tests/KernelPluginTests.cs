@@ -28,7 +28,8 @@ public sealed class KernelPluginTests : IDisposable
         server.Labels = RefundDocuments.Labels;
         server.Script = LoopbackAgentScript.CallToolThenAnswer("search", """{"query":"refund not showing up","top":3}""");
         var builder = LoopbackKernel.CreateBuilder(server, chatCompletionService);
-        builder.AddRefineMemory(o => { o.DatabasePath = Path.Combine(_dir, "memory.db"); o.Tools.DefaultCollection = "docs"; });
+        builder.Services.AddSqliteMemoryStore(Path.Combine(_dir, "memory.db"));
+        builder.AddRefineMemory(o => o.Tools.DefaultCollection = "docs");
         var kernel = builder.Build();
         await kernel.InvokeAsync("memory", "ingest", new KernelArguments { ["documents"] = RefundDocuments.ForIngest() }, ct);
 
@@ -61,7 +62,8 @@ public sealed class KernelPluginTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(new HashedEmbeddingGenerator());
         services.AddSingleton<Microsoft.Extensions.AI.IChatClient>(new UnusedChatClient());
-        services.AddRefineMemory(o => o.DatabasePath = Path.Combine(_dir, "plain.db"));
+        services.AddSqliteMemoryStore(Path.Combine(_dir, "plain.db"));
+        services.AddRefineMemory();
         using var provider = services.BuildServiceProvider();
         var kernel = new Kernel(provider);
 

@@ -28,8 +28,9 @@ public sealed class ReadmeExampleTests : IDisposable
         // README snippet: begin
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatClient("gpt-4o-mini", endpoint, apiKey);                       // the agent's model, also the judge
-        builder.Services.AddRefineMemoryEmbedder();                                          // arctic-embed-xs, as `refine ingest`
-        builder.AddRefineMemory(o => { o.DatabasePath = dbPath; o.Tools.DefaultCollection = "docs"; });
+        builder.Services.AddPretrainedEmbeddingGenerator();                                  // arctic-embed-xs (RefineMemory.Onnx), as `refine ingest`
+        builder.Services.AddSqliteMemoryStore(dbPath);                                       // the memory: a SQLite file (RefineMemory.Sqlite)
+        builder.AddRefineMemory(o => o.Tools.DefaultCollection = "docs");
         Kernel kernel = builder.Build();
 
         await kernel.InvokeAsync("memory", "ingest", new() { ["documents"] = docs });      // or: refine ingest ./docs --db memory.db

@@ -20,7 +20,6 @@ public sealed class DependencyInjectionTests
         server.Labels = (query, text) => text.Contains("capital", StringComparison.Ordinal);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["RefineMemory:DatabasePath"] = db.Path,
             ["RefineMemory:ChatClientKey"] = "judge",
             ["RefineMemory:Search:Top"] = "3",
             ["RefineMemory:Search:Refinement:FeedbackCount"] = "6",
@@ -31,6 +30,7 @@ public sealed class DependencyInjectionTests
         var services = new ServiceCollection();
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbedder());
         services.AddKeyedSingleton<IChatClient>("judge", new OpenAICompatibleChatClient(new ChatModelSettings(server.BaseUri, "loopback")));
+        services.AddSqliteMemoryStore(db.Path);
         services.AddRefineMemory(configuration.GetSection("RefineMemory"));
         await using var provider = services.BuildServiceProvider();
 
@@ -55,7 +55,8 @@ public sealed class DependencyInjectionTests
         var services = new ServiceCollection();
         var gold = new GoldJudge((_, _) => 1f);
         services.AddSingleton<IRelevanceJudge>(gold);
-        services.AddRefineMemory(o => o.DatabasePath = db.Path);
+        services.AddSqliteMemoryStore(db.Path);
+        services.AddRefineMemory();
         await using var provider = services.BuildServiceProvider();
         Assert.Same(gold, provider.GetRequiredService<IRelevanceJudge>());
         var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<RefinedSearch>());

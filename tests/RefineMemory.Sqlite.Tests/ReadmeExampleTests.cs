@@ -36,7 +36,8 @@ public sealed class ReadmeExampleTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IChatClient>(new OpenAICompatibleChatClient(new ChatModelSettings(server.BaseUri, "loopback-judge")));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(UseLiteEmbeddingGenerator.Create());
-        services.AddRefineMemory(o => { o.DatabasePath = Path.Combine(_dir, "memory.db"); o.Tools.DefaultCollection = "docs"; });
+        services.AddSqliteMemoryStore(Path.Combine(_dir, "memory.db"));
+        services.AddRefineMemory(o => o.Tools.DefaultCollection = "docs");
         await using var provider = services.BuildServiceProvider();
 
         var tools = provider.GetRequiredService<RefineMemoryTools>();

@@ -143,12 +143,13 @@ public sealed class GeneratorBehaviourTests
     }
 
     [Fact]
-    public void Model_folder_is_found_from_the_environment_variable()
+    public void The_library_reads_no_environment_variable_only_the_option()
     {
+        // $REFINE_USE_LITE_DIR is the CLI's (it passes it as UseLiteOptions.ModelDirectory); the library ignores it.
         string? before = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable);
         try
         {
-            Environment.SetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable, Path.Combine(RepoPaths.Assets, "use-lite"));
+            Environment.SetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable, Path.Combine(Path.GetTempPath(), "no-such-use-lite-" + Guid.NewGuid().ToString("N")));
             using var generator = UseLiteEmbeddingGenerator.Create(new UseLiteOptions { VerifyChecksums = false });
             Assert.Equal(SharedGenerator.Instance.ModelDirectory, generator.ModelDirectory);
         }

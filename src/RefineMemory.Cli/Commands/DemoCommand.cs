@@ -20,7 +20,7 @@ internal static class DemoCommand
         var queries = new Option<int?>("--queries") { Description = "Evaluate N of the 36 queries (default all; 12 with a chat judge)." };
         var show = new Option<int>("--show") { Description = "Queries to show in detail.", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Report folder (default artifacts/demo, git-ignored).", DefaultValueFactory = _ => "artifacts/demo" };
-        var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared)." };
+        var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared).", DefaultValueFactory = _ => CliEnvironment.SharedDirectory };
         var command = new Command("demo", "Show refinement at work: ranks before/after on ArgKP-21 and the MAP table.");
         command.Options.Add(queries);
         command.Options.Add(show);
@@ -29,7 +29,7 @@ internal static class DemoCommand
         command.SetAction(async (parse, ct) =>
         {
             var console = TerminalText.StandardOutput();
-            bool chat = ChatModelSettings.TryFromEnvironment(out var chatSettings, out _);
+            bool chat = ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var chatSettings, out _);
             console.Write(new Rule("[bold]RefineMemory demo[/]: test-time query refinement (Gera et al. 2026)").LeftJustified());
             if (chat)
             {

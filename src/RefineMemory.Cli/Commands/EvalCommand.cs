@@ -32,7 +32,7 @@ internal static class EvalCommand
         var noRerank = new Option<bool>("--no-rerank") { Description = "Leave out the rerank-only baseline." };
         var parallel = new Option<int>("--parallel") { Description = "Queries evaluated at once (helps with a remote judge).", DefaultValueFactory = _ => 1 };
         var instruction = new Option<string?>("--instruction") { Description = "Instruction of generic-format queries that name none." };
-        var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared)." };
+        var sharedDir = new Option<string?>("--shared-dir") { Description = "Folder holding datasets/ (default: $REFINE_SHARED_DIR or ../shared).", DefaultValueFactory = _ => CliEnvironment.SharedDirectory };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Embedding cache folder (default ~/.cache/refine/eval or $REFINE_CACHE_DIR/eval)." };
         var suite = new Option<string?>("--suite") { Description = "Run a named set of evaluations: paper (the test tables), steps or temperature (the validation grids that chose the defaults), budget (feedback strategies x budgets x judges on the validation splits)." };
         var suiteJudges = new Option<string?>("--judges") { Description = "Suites: comma-separated judges replacing the suite's list (e.g. gold,simulated:0.2,embedder:onnx:DIR)." };

@@ -55,9 +55,9 @@ internal static class McpCommand
                 builder.Services.AddSingleton<IChatClient>(chat);
             }
 
+            builder.Services.AddRefineMemoryDatabase(parse.GetValue(db)!);
             builder.Services.AddRefineMemory(o =>
             {
-                o.DatabasePath = parse.GetValue(db)!;
                 o.Search.Refine = refine;
                 o.Tools.DefaultCollection = parse.GetValue(collection);
                 o.Tools.AllowedPathRoots = [.. parse.GetValue(allowPath) ?? []];

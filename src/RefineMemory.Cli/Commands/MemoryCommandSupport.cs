@@ -43,7 +43,7 @@ internal static class MemoryCommandSupport
     /// <summary>The chat judge from REFINE_CHAT_*; when it is not configured, a message saying what to set.</summary>
     public static IChatClient? TryCreateChatClient(out string problem)
     {
-        if (ChatModelSettings.TryFromEnvironment(out var settings, out problem))
+        if (ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var settings, out problem))
         {
             return new OpenAICompatibleChatClient(settings!);
         }

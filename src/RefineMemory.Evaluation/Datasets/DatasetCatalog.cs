@@ -70,16 +70,12 @@ public static class DatasetCatalog
     }
 
     /// <summary>
-    /// The shared data folder: $REFINE_SHARED_DIR, else the first <c>shared/</c> holding <c>datasets/</c> beside the
-    /// working directory or the program, or one of their parents. <c>null</c> when none is found.
+    /// The shared data folder when the caller names none: the first <c>shared/</c> holding <c>datasets/</c> beside the
+    /// working directory or the program, or one of their parents. <c>null</c> when none is found. (The library reads no
+    /// environment; the <c>refine</c> CLI passes <c>$REFINE_SHARED_DIR</c> as the folder.)
     /// </summary>
     public static string? FindSharedDirectory()
     {
-        if (Environment.GetEnvironmentVariable("REFINE_SHARED_DIR") is { Length: > 0 } env)
-        {
-            return env;
-        }
-
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -101,6 +97,6 @@ public static class DatasetCatalog
         string path = Path.Combine(shared ?? "../shared", "datasets", name);
         return Directory.Exists(path)
             ? path
-            : throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(path)}' is missing: the built-in sets are read from ../shared/datasets (set REFINE_SHARED_DIR to point elsewhere).");
+            : throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(path)}' is missing: the built-in sets are read from ../shared/datasets (name the folder holding datasets/: refine's --shared-dir or REFINE_SHARED_DIR).");
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using RefineMemory.Agents;
-using RefineMemory.Hosting;
+using RefineMemory;
 using RefineMemory.SemanticKernel.Plugin;
 
 namespace Microsoft.SemanticKernel;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using RefineMemory.Agents;
-using RefineMemory.Hosting;
+using RefineMemory;
 using RefineMemory.Judge;
 using RefineMemory.SemanticKernel.Judge;
 using RefineMemory.SemanticKernel.Plugin;

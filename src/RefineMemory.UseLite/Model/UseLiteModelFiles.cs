@@ -37,10 +37,9 @@ internal sealed class UseLiteModelFiles
     public static UseLiteModelFiles Locate(string? configured, bool verifyChecksums)
     {
         string folder = configured is { Length: > 0 } ? configured
-            : Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) is { Length: > 0 } env ? env
             : FindAssetFolder() ?? throw new UseLiteModelNotFoundException(
                 $"USE-Lite model folder assets/{AssetFolder} not found above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}' " +
-                $"(and ${UseLiteOptions.ModelDirectoryVariable} is not set): {SetupHint}.", $"assets/{AssetFolder}");
+                $"(and UseLiteOptions.ModelDirectory is not set; the refine CLI sets it from ${UseLiteOptions.ModelDirectoryVariable}): {SetupHint}.", $"assets/{AssetFolder}");
 
         string full = Path.GetFullPath(folder);
         string dist = Path.Combine(full, "dist");

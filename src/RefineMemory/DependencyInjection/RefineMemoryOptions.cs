@@ -3,33 +3,25 @@ using RefineMemory.Judge;
 using RefineMemory.Memory;
 using RefineMemory.Search;
 
-namespace RefineMemory.Hosting;
+namespace RefineMemory;
 
 /// <summary>
 /// Settings of <c>services.AddRefineMemory(...)</c>; bindable from configuration (section "RefineMemory" by
-/// convention), e.g. <c>{"RefineMemory": {"DatabasePath": "memory.db", "Tools": {"DefaultCollection": "docs"}}}</c>.
+/// convention), e.g. <c>{"RefineMemory": {"Top": 5, "Tools": {"DefaultCollection": "docs"}}}</c>. Where the memory
+/// lives is the store package's registration (<c>AddSqliteMemoryStore</c>, <c>AddPostgresMemoryStore</c>), not an option here.
 /// </summary>
 public sealed class RefineMemoryOptions
 {
-    /// <summary>
-    /// Where the memory lives: a SQLite file, a PostgreSQL URI (<c>postgresql://user@host:port/database</c>) or an
-    /// Npgsql connection string (<c>Host=...</c>); see <see cref="MemoryDatabase"/>. Default "refine-memory.db" in the working folder.
-    /// </summary>
-    public string DatabasePath { get; set; } = "refine-memory.db";
-
     /// <summary>
     /// Service key of the <c>IChatClient</c> used as judge; <c>null</c> (default) uses the unkeyed one the host registered.
     /// </summary>
     public string? ChatClientKey { get; set; }
 
-    /// <summary>Service key of the <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>; <c>null</c> (default) uses the unkeyed one.</summary>
-    public string? EmbeddingGeneratorKey { get; set; }
-
     /// <summary>
-    /// PostgreSQL: search every chunk exactly instead of through each collection's HNSW index. Default false (HNSW,
-    /// in the server). SQLite collections are always searched exactly, in process.
+    /// Service key of the <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> of the search and of the
+    /// stores registered by <c>AddSqliteMemoryStore</c> / <c>AddPostgresMemoryStore</c>; <c>null</c> (default) uses the unkeyed one.
     /// </summary>
-    public bool ExactSearch { get; set; }
+    public string? EmbeddingGeneratorKey { get; set; }
 
     /// <summary>
     /// The search defaults (results per call, whether to refine, the refinement: feedback counts, Adam steps);
