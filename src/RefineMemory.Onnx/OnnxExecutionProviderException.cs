@@ -6,9 +6,12 @@ namespace RefineMemory.Onnx;
 /// </summary>
 public sealed class OnnxExecutionProviderException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public OnnxExecutionProviderException() : base("The ONNX Runtime execution provider could not be loaded.") { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public OnnxExecutionProviderException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public OnnxExecutionProviderException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -7,11 +7,16 @@ namespace RefineMemory.OpenAI;
 /// </summary>
 public sealed class ChatModelSettings : ModelEndpointSettings
 {
+    /// <summary>The variable naming the OpenAI-compatible base URL.</summary>
     public const string EndpointVariable = "REFINE_CHAT_ENDPOINT";
+    /// <summary>The variable naming the model or deployment.</summary>
     public const string ModelVariable = "REFINE_CHAT_MODEL";
+    /// <summary>The variable holding the API key.</summary>
     public const string ApiKeyVariable = "REFINE_CHAT_API_KEY";
+    /// <summary>OpenAI's own key variable, read when <see cref="ApiKeyVariable"/> is unset.</summary>
     public const string OpenAIApiKeyVariable = "OPENAI_API_KEY";
 
+    /// <summary>The chat model <paramref name="model"/> at <paramref name="endpoint"/>, with <paramref name="apiKey"/> when the server needs one.</summary>
     public ChatModelSettings(Uri endpoint, string model, string? apiKey = null)
         : base(endpoint, model, apiKey)
     {

@@ -6,10 +6,14 @@ namespace RefineMemory.OpenAI;
 /// </summary>
 public sealed class EmbeddingModelSettings : ModelEndpointSettings
 {
+    /// <summary>The variable naming the embedding endpoint (else the chat one).</summary>
     public const string EndpointVariable = "REFINE_EMBEDDING_ENDPOINT";
+    /// <summary>The variable naming the embedding model.</summary>
     public const string ModelVariable = "REFINE_EMBEDDING_MODEL";
+    /// <summary>The variable holding the embedding API key (else the chat one).</summary>
     public const string ApiKeyVariable = "REFINE_EMBEDDING_API_KEY";
 
+    /// <summary>The embedding model <paramref name="model"/> at <paramref name="endpoint"/>, with <paramref name="apiKey"/> when the server needs one.</summary>
     public EmbeddingModelSettings(Uri endpoint, string model, string? apiKey = null)
         : base(endpoint, model, apiKey)
     {

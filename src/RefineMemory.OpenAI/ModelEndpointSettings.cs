@@ -6,6 +6,7 @@ public abstract class ModelEndpointSettings
     /// <summary>The public OpenAI API, used when only an OpenAI key is configured.</summary>
     public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
 
+    /// <summary>Checks and keeps the endpoint, model and key.</summary>
     protected ModelEndpointSettings(Uri endpoint, string model, string? apiKey)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

@@ -29,6 +29,7 @@ public sealed class OpenAICompatibleChatClient : DelegatingChatClient
     private readonly OpenAIClient _client;
     private readonly ConcurrentDictionary<string, IChatClient> _otherModels = new(StringComparer.Ordinal);
 
+    /// <summary>A client of the chat model <paramref name="settings"/> names.</summary>
     public OpenAICompatibleChatClient(ChatModelSettings settings)
         : this(settings ?? throw new ArgumentNullException(nameof(settings)), OpenAIClientFactory.Create(settings))
     {
@@ -42,6 +43,7 @@ public sealed class OpenAICompatibleChatClient : DelegatingChatClient
     }
 
 
+    /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -56,6 +58,7 @@ public sealed class OpenAICompatibleChatClient : DelegatingChatClient
         }
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -83,6 +86,7 @@ public sealed class OpenAICompatibleChatClient : DelegatingChatClient
         }
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

@@ -18,6 +18,7 @@ public sealed class OpenAICompatibleEmbeddingGenerator : DelegatingEmbeddingGene
     private readonly OpenAIClient _client;
     private readonly ConcurrentDictionary<string, IEmbeddingGenerator<string, Embedding<float>>> _otherModels = new(StringComparer.Ordinal);
 
+    /// <summary>A generator over the embedding model <paramref name="settings"/> names.</summary>
     public OpenAICompatibleEmbeddingGenerator(EmbeddingModelSettings settings)
         : this(Checked(settings), OpenAIClientFactory.Create(settings))
     {
@@ -31,6 +32,7 @@ public sealed class OpenAICompatibleEmbeddingGenerator : DelegatingEmbeddingGene
     }
 
 
+    /// <inheritdoc />
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -76,6 +78,7 @@ public sealed class OpenAICompatibleEmbeddingGenerator : DelegatingEmbeddingGene
         return result;
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

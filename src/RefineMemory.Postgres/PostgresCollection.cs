@@ -28,6 +28,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
     private readonly string _where;
     private readonly VectorStoreCollectionMetadata _metadata;
 
+    /// <summary>The collection (table) <paramref name="name"/> on <paramref name="dataSource"/>, which must map pgvector's types.</summary>
     public PostgresCollection(NpgsqlDataSource dataSource, string name, PostgresCollectionOptions? options = null)
         : this(dataSource, name, options, static (b, o) => b.Build(typeof(TRecord), typeof(TKey), o.Definition, o.EmbeddingGenerator))
     {
@@ -47,11 +48,14 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = "postgresql", VectorStoreName = PostgresFailures.Describe(dataSource), CollectionName = name };
     }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <inheritdoc />
     public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) =>
         RunAsync("CollectionExists", (conn, ct) => PostgresCatalog.ExistsAsync(conn, _options.Schema, Name, ct), cancellationToken);
 
+    /// <inheritdoc />
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) =>
         RunAsync("EnsureCollectionExists", async (conn, ct) =>
         {
@@ -59,6 +63,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
         RunAsync("EnsureCollectionDeleted", async (conn, ct) =>
         {
@@ -66,6 +71,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -77,6 +83,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         return null;
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(IEnumerable<TKey> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -94,6 +101,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         }
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -121,12 +129,14 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         }
     }
 
+    /// <inheritdoc />
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         return DeleteAsync([key], cancellationToken);
     }
 
+    /// <inheritdoc />
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -138,12 +148,14 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         return UpsertAsync([record], cancellationToken);
     }
 
+    /// <inheritdoc />
     public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -171,6 +183,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         await RunAsync("Upsert", (conn, ct) => PostgresBulkUpsert.RunAsync(conn, _table, _model, ColumnTypes(), rows, ct), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(searchValue);
@@ -202,6 +215,7 @@ public class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRe
         }
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

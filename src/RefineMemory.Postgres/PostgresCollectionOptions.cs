@@ -9,8 +9,10 @@ namespace RefineMemory.Postgres;
 /// </summary>
 public sealed class PostgresCollectionOptions : VectorStoreCollectionOptions
 {
+    /// <summary>Creates options with the documented defaults.</summary>
     public PostgresCollectionOptions() { }
 
+    /// <summary>Copies every setting of <paramref name="source"/>; the documented defaults when it is <c>null</c>.</summary>
     public PostgresCollectionOptions(PostgresCollectionOptions? source)
         : base(source ?? new PostgresCollectionOptions())
     {

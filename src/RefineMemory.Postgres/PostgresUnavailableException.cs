@@ -5,10 +5,13 @@ namespace RefineMemory.Postgres;
 /// <summary>The PostgreSQL server could not be reached (down, wrong host or port); the message names the server.</summary>
 public sealed class PostgresUnavailableException : VectorStoreException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public PostgresUnavailableException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public PostgresUnavailableException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public PostgresUnavailableException(string message, Exception innerException) : base(message, innerException) { }
 }
 

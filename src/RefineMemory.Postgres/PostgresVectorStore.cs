@@ -44,15 +44,18 @@ public sealed class PostgresVectorStore : VectorStore
         return builder.Build();
     }
 
+    /// <inheritdoc />
     public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
         new PostgresCollection<TKey, TRecord>(_dataSource, name, Options(definition));
 
+    /// <inheritdoc />
     public override VectorStoreCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return new PostgresDynamicCollection(_dataSource, name, Options(definition));
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var names = await PostgresConnections.RunAsync(_dataSource, null, "ListCollectionNames", (conn, ct) => PostgresCatalog.ListAsync(conn, _defaults.Schema, ct), cancellationToken).ConfigureAwait(false);
@@ -62,12 +65,14 @@ public sealed class PostgresVectorStore : VectorStore
         }
     }
 
+    /// <inheritdoc />
     public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         PostgresSql.CheckName(name, "collection");
         return PostgresConnections.RunAsync(_dataSource, name, "CollectionExists", (conn, ct) => PostgresCatalog.ExistsAsync(conn, _defaults.Schema, name, ct), cancellationToken);
     }
 
+    /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
         PostgresSql.CheckName(name, "collection");
@@ -78,6 +83,7 @@ public sealed class PostgresVectorStore : VectorStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -88,6 +94,7 @@ public sealed class PostgresVectorStore : VectorStore
             : null;
     }
 
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing && _ownsDataSource)

@@ -25,6 +25,7 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly ConcurrentDictionary<string, SqliteMemoryCollection> _loaded = new(StringComparer.Ordinal);
 
+    /// <summary>Opens (or creates) the file of <paramref name="options"/>, embedding ingests and queries with <paramref name="embedder"/>.</summary>
     public SqliteMemoryStore(SqliteMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
         : base(embedder)
     {
@@ -122,6 +123,7 @@ public sealed class SqliteMemoryStore : MemoryStore, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _database.Release();

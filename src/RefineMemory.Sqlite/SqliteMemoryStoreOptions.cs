@@ -9,6 +9,7 @@ public sealed class SqliteMemoryStoreOptions
     /// <summary>Seconds a statement waits for another process's write lock before failing. Default 30.</summary>
     public int BusyTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DatabasePath))

@@ -11,6 +11,7 @@ namespace RefineMemory.Evaluation.Datasets;
 /// </summary>
 public static class CranfieldLoader
 {
+    /// <summary>Reads the Cranfield collection (abstracts, queries, relevance judgements) from <paramref name="directory"/>.</summary>
     public static EvalDataset Load(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

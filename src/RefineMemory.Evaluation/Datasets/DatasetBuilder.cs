@@ -13,6 +13,7 @@ public sealed class DatasetBuilder
     private readonly List<PendingQuery> _queries = [];
     private readonly Dictionary<string, PendingQuery> _queryById = new(StringComparer.Ordinal);
 
+    /// <summary>Starts an empty dataset named <paramref name="name"/>.</summary>
     public DatasetBuilder(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -3,6 +3,7 @@ namespace RefineMemory.Evaluation.Datasets;
 /// <summary>A dataset file that cannot be read as its format says; the message names the file and line.</summary>
 public sealed class DatasetFormatException : Exception
 {
+    /// <summary>Creates the exception for <paramref name="problem"/> at <paramref name="line"/> of <paramref name="file"/>.</summary>
     public DatasetFormatException(string file, int line, string problem)
         : base(line > 0 ? $"{file}:{line}: {problem}" : $"{file}: {problem}")
     {
@@ -11,10 +12,13 @@ public sealed class DatasetFormatException : Exception
         Problem = problem;
     }
 
+    /// <summary>Creates the exception with a default message.</summary>
     public DatasetFormatException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public DatasetFormatException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public DatasetFormatException(string message, Exception innerException) : base(message, innerException) { }
 
     /// <summary>The file at fault.</summary>

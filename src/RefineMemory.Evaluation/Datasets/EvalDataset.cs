@@ -3,6 +3,7 @@ namespace RefineMemory.Evaluation.Datasets;
 /// <summary>An evaluation set: documents, and queries whose pools point into them.</summary>
 public sealed class EvalDataset
 {
+    /// <summary>Creates the dataset <paramref name="name"/> from its documents and queries.</summary>
     public EvalDataset(string name, IReadOnlyList<EvalDocument> documents, IReadOnlyList<EvalQuery> queries)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -24,10 +25,13 @@ public sealed class EvalDataset
         Queries = queries;
     }
 
+    /// <summary>The dataset's name, with its split when it is one (e.g. <c>clinc150:test</c>).</summary>
     public string Name { get; }
 
+    /// <summary>Every document of the set, indexed by the queries' pools.</summary>
     public IReadOnlyList<EvalDocument> Documents { get; }
 
+    /// <summary>The queries, each with its labelled candidate pool.</summary>
     public IReadOnlyList<EvalQuery> Queries { get; }
 
     /// <summary>Query-document pairs over all pools.</summary>

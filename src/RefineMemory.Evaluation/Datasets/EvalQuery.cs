@@ -7,6 +7,7 @@ namespace RefineMemory.Evaluation.Datasets;
 /// </summary>
 public sealed class EvalQuery
 {
+    /// <summary>Creates a query whose <paramref name="pool"/> (document indices) and <paramref name="labels"/> are paired by position.</summary>
     public EvalQuery(string id, string text, string? instruction, int[] pool, float[] labels)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -26,6 +27,7 @@ public sealed class EvalQuery
         PositiveCount = labels.Count(l => l > 0);
     }
 
+    /// <summary>The query's id in its dataset.</summary>
     public string Id { get; }
 
     /// <summary>The query as written (the judge sees this; the embedder sees it formatted with the instruction).</summary>

@@ -5,6 +5,7 @@ namespace RefineMemory.Evaluation.Datasets;
 /// <summary>Writes a set in the labelled-pairs JSON-lines format that <see cref="LabelledPairsLoader"/> reads.</summary>
 public static class LabelledPairsWriter
 {
+    /// <summary>Writes <paramref name="dataset"/> to <paramref name="path"/> as labelled (query, document, label) pairs, one JSON object a line.</summary>
     public static void WriteJsonLines(EvalDataset dataset, string path)
     {
         ArgumentNullException.ThrowIfNull(dataset);

@@ -15,6 +15,7 @@ public sealed class DatasetEmbeddings
         TextsEmbedded = textsEmbedded;
     }
 
+    /// <summary>Length of every vector.</summary>
     public int Dimension { get; }
 
     internal float[] Documents { get; }
@@ -27,7 +28,9 @@ public sealed class DatasetEmbeddings
     /// <summary>Distinct texts sent to the embedder.</summary>
     public int TextsEmbedded { get; }
 
+    /// <summary>The vector of document <paramref name="index"/>.</summary>
     public ReadOnlyMemory<float> Document(int index) => Documents.AsMemory(index * Dimension, Dimension);
 
+    /// <summary>The vector of query <paramref name="index"/>.</summary>
     public ReadOnlyMemory<float> Query(int index) => Queries.AsMemory(index * Dimension, Dimension);
 }

@@ -18,23 +18,28 @@ public sealed class EvaluationResult
         Summaries = methods.Select(Summarise).ToArray();
     }
 
+    /// <summary>The dataset evaluated.</summary>
     public EvalDataset Dataset { get; }
 
     /// <summary>The methods that ran, baseline first.</summary>
     public IReadOnlyList<string> MethodNames { get; }
 
+    /// <summary>What was measured for each query.</summary>
     public IReadOnlyList<QueryResult> Queries { get; }
 
+    /// <summary>The options of the run.</summary>
     public EvaluationOptions Options { get; }
 
     /// <summary>Wall-clock time of embedding and evaluation.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>Time spent embedding the dataset (zero when every vector came from the cache).</summary>
     public TimeSpan EmbeddingTime { get; }
 
     /// <summary>One summary per method, in <see cref="MethodNames"/> order.</summary>
     public IReadOnlyList<MethodSummary> Summaries { get; }
 
+    /// <summary>The summary of <paramref name="method"/> (see <see cref="EvalMethods"/>).</summary>
     public MethodSummary Summary(string method) => Summaries.First(s => s.Method == method);
 
     /// <summary>Per-query values of a metric for a method, in query order.</summary>

@@ -39,8 +39,10 @@ public sealed class EvaluationRunner
         _hyde = hyde;
     }
 
+    /// <summary>The options every query is evaluated with.</summary>
     public EvaluationOptions Options => _options;
 
+    /// <summary>Evaluates every query of <paramref name="dataset"/> over its <paramref name="embeddings"/>, reporting to <paramref name="progress"/>.</summary>
     public async Task<EvaluationResult> RunAsync(
         EvalDataset dataset,
         DatasetEmbeddings embeddings,

@@ -11,6 +11,7 @@ namespace RefineMemory.Evaluation.Reports;
 /// </summary>
 public static class HtmlReportWriter
 {
+    /// <summary>Writes the HTML report (tables and charts) of <paramref name="result"/> to <paramref name="writer"/>.</summary>
     public static void Write(EvaluationResult result, RunInfo info, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -6,6 +6,7 @@ namespace RefineMemory.Evaluation.Reports;
 /// <summary>Writes <c>per_query.csv</c>: one row per query with every method's metrics, judge cost and timings.</summary>
 public static class PerQueryCsvWriter
 {
+    /// <summary>Writes one CSV row per query and method of <paramref name="result"/>.</summary>
     public static void Write(EvaluationResult result, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -7,9 +7,11 @@ namespace RefineMemory.Evaluation.Reports;
 /// <summary>How reports write numbers, gains and step settings.</summary>
 public static class ReportFormat
 {
+    /// <summary><paramref name="value"/> in the invariant culture with <paramref name="format"/>.</summary>
     public static string Number(double value, string format = "0.####") =>
         double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary><paramref name="value"/> (a fraction) as a signed percentage with one decimal.</summary>
     public static string Percent(double value) =>
         double.IsNaN(value) ? "n/a" : (value * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
 

@@ -6,6 +6,7 @@ namespace RefineMemory.Evaluation.Reports;
 /// <summary>Writes the report set of a run into a folder: summary.json, per_query.csv, report.html.</summary>
 public static class ReportSet
 {
+    /// <summary>Writes every report of <paramref name="result"/> into <paramref name="directory"/> and returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationResult result, RunInfo info, string directory)
     {
         ArgumentNullException.ThrowIfNull(result);

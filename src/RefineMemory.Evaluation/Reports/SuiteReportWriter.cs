@@ -13,6 +13,7 @@ namespace RefineMemory.Evaluation.Reports;
 /// </summary>
 public static partial class SuiteReportWriter
 {
+    /// <summary>The suite's table as Markdown.</summary>
     public static string Markdown(IReadOnlyList<SuiteRow> rows, SuiteInfo info)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -43,6 +44,7 @@ public static partial class SuiteReportWriter
         return sb.ToString();
     }
 
+    /// <summary>The suite's table as an HTML page.</summary>
     public static string Html(IReadOnlyList<SuiteRow> rows, SuiteInfo info)
     {
         ArgumentNullException.ThrowIfNull(rows);

@@ -12,6 +12,7 @@ namespace RefineMemory.Evaluation.Reports;
 /// </summary>
 public static class SummaryJsonWriter
 {
+    /// <summary>Writes the summary of <paramref name="result"/> (per-method metrics, run settings) as JSON to <paramref name="destination"/>.</summary>
     public static void Write(EvaluationResult result, RunInfo info, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -43,10 +43,13 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             "normalize=" + normalize, "max-length=" + maxLength, "query-prefix=" + queryPrefix)));
     }
 
+    /// <summary>The tokenizer of the model's vocabulary.</summary>
     public BertTokenizer Tokenizer { get; }
 
+    /// <summary>How token vectors become one sentence vector.</summary>
     public EmbeddingPooling Pooling { get; }
 
+    /// <summary>Whether vectors are scaled to unit length.</summary>
     public bool Normalize { get; }
 
     /// <summary>Tokens per text after truncation, [CLS] and [SEP] included.</summary>
@@ -55,8 +58,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>What texts embedded as queries start with ("" for none).</summary>
     public string QueryPrefix { get; }
 
+    /// <summary>Length of every vector.</summary>
     public int Dimension { get; }
 
+    /// <inheritdoc />
     public EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>
@@ -91,6 +96,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return Open(() => OnnxSessions.Open(model, options.Session), source, tokenizer, options, settings, modelId, null, () => digest);
     }
 
+    /// <inheritdoc />
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = EmbeddingInputs.ToCheckedArray(values);
@@ -158,6 +164,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         };
     }
 
+    /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -168,6 +175,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             : null;
     }
 
+    /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
     private static OnnxEmbeddingGenerator Open(Func<InferenceSession> open, string modelName, BertTokenizer tokenizer, OnnxEmbeddingOptions options,

@@ -27,8 +27,10 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
         _options = options;
     }
 
+    /// <summary>The tokenizer of the model's vocabulary.</summary>
     public BertTokenizer Tokenizer { get; }
 
+    /// <summary>Tokens of a (query, document) pair at most; longer pairs are truncated.</summary>
     public int MaxLength { get; }
 
     /// <summary>Opens the cross-encoder in <paramref name="directory"/> (model.onnx with a [batch, labels] float output, vocab.txt or tokenizer.json).</summary>
@@ -68,6 +70,7 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -96,6 +99,7 @@ public sealed class OnnxCrossEncoderJudge : IRelevanceJudge, IDisposable
         return _labels == 1 ? logits : Enumerable.Range(0, documents.Count).Select(i => logits[i * _labels]).ToArray();
     }
 
+    /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
     private JudgeResult Judge(JudgeRequest request, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static class KnownModels
         new("sentence_bert_config.json", "sentence_bert_config.json", Required: false),
     ];
 
+    /// <summary>Every model <c>refine models</c> can download.</summary>
     public static IReadOnlyList<KnownModel> All { get; } =
     [
         Embedder("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "384-d, mean pooling, normalised."),

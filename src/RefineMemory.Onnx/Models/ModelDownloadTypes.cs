@@ -44,9 +44,12 @@ public sealed record ModelPullResult(string Directory, IReadOnlyList<PulledFile>
 /// <summary>A download failed: HTTP error, too many interrupted attempts, or content whose SHA-256 is not the expected one.</summary>
 public sealed class ModelDownloadException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ModelDownloadException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public ModelDownloadException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public ModelDownloadException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -12,6 +12,7 @@ public sealed class BertTokenizer
 {
     private readonly BasicTokenizer _basic;
 
+    /// <summary>A tokenizer over <paramref name="vocabulary"/>; <paramref name="normalization"/> defaults to uncased BERT's.</summary>
     public BertTokenizer(WordPieceVocabulary vocabulary, BertNormalization? normalization = null)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -20,8 +21,10 @@ public sealed class BertTokenizer
         _basic = new BasicTokenizer(Normalization);
     }
 
+    /// <summary>The word-piece vocabulary.</summary>
     public WordPieceVocabulary Vocabulary { get; }
 
+    /// <summary>Lower-casing, accent stripping and Chinese-character handling applied before splitting.</summary>
     public BertNormalization Normalization { get; }
 
     /// <summary>Loads <c>vocab.txt</c> (uncased BERT normalisation unless <paramref name="normalization"/> says otherwise).</summary>

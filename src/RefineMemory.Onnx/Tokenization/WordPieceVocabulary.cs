@@ -9,6 +9,7 @@ public sealed class WordPieceVocabulary
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly Lazy<string> _digest;
 
+    /// <summary>A vocabulary of <paramref name="tokens"/> (token to id) with its unknown token, continuation prefix and word-length limit.</summary>
     public WordPieceVocabulary(IReadOnlyDictionary<string, int> tokens, string unknownToken = "[UNK]", string continuationPrefix = "##", int maxCharactersPerWord = 100)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -27,22 +28,31 @@ public sealed class WordPieceVocabulary
     /// <summary>SHA-256 (hex) of the tokens in id order and the special-token settings: equal digests tokenize alike.</summary>
     public string Digest => _digest.Value;
 
+    /// <summary>Number of tokens.</summary>
     public int Count => _ids.Count;
 
+    /// <summary>The token of words the vocabulary cannot spell.</summary>
     public string UnknownToken { get; }
 
+    /// <summary>The prefix of pieces that continue a word (<c>##</c>).</summary>
     public string ContinuationPrefix { get; }
 
+    /// <summary>Words longer than this become the unknown token.</summary>
     public int MaxCharactersPerWord { get; }
 
+    /// <summary>Id of <see cref="UnknownToken"/>.</summary>
     public int UnknownId { get; }
 
+    /// <summary>Id of [CLS].</summary>
     public int ClsId { get; }
 
+    /// <summary>Id of [SEP].</summary>
     public int SepId { get; }
 
+    /// <summary>Id of [PAD].</summary>
     public int PadId { get; }
 
+    /// <summary>Looks <paramref name="token"/> up without allocating a string.</summary>
     public bool TryGetId(ReadOnlySpan<char> token, out int id) => _lookup.TryGetValue(token, out id);
 
     /// <summary>Reads a <c>vocab.txt</c>: one token per line, the id is the line number (first occurrence wins).</summary>

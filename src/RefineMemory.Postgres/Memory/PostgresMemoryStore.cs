@@ -21,6 +21,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
     private bool _initialised;
     private bool _readable;
 
+    /// <summary>A store on the server of <paramref name="options"/>, embedding ingests and queries with <paramref name="embedder"/>; tables are created on first use.</summary>
     public PostgresMemoryStore(PostgresMemoryStoreOptions options, IEmbeddingGenerator<string, Embedding<float>> embedder)
         : base(embedder)
     {
@@ -40,11 +41,13 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
 
     internal string Table(string name) => PostgresMemorySchema.T(_options.Schema, name);
 
+    /// <inheritdoc />
     public override async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
         await MemoryExistsAsync(cancellationToken).ConfigureAwait(false)
             ? await RunAsync(null, "ListCollections", ListAsync, cancellationToken).ConfigureAwait(false)
             : [];
 
+    /// <inheritdoc />
     public override async Task<IMemoryCollection> GetCollectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -101,6 +104,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
         }
     }
 
+    /// <inheritdoc />
     protected override async Task<IngestResult> IngestIntoAsync(string collection, Func<IIngestTarget, Task<IngestResult>> ingest, CancellationToken cancellationToken)
     {
         await InitialiseAsync(cancellationToken).ConfigureAwait(false);
@@ -111,6 +115,7 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
         return replication is null ? result : result with { Replication = replication };
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _sources.Dispose();

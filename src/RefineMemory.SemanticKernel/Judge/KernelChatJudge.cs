@@ -49,6 +49,7 @@ public sealed class KernelChatJudge : IRelevanceJudge
     {
     }
 
+    /// <inheritdoc />
     public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -22,6 +22,7 @@ public sealed class RefinedTextSearch<TRecord> : ITextSearch<TRecord>, ITextSear
     private readonly RefinedVectorSearch<TRecord> _search;
     private readonly TextSearchRecordReader<TRecord> _records;
 
+    /// <summary>Answers Semantic Kernel text searches with <paramref name="search"/>; <paramref name="options"/> say how records become text.</summary>
     public RefinedTextSearch(RefinedVectorSearch<TRecord> search, RefinedTextSearchOptions<TRecord>? options = null)
     {
         ArgumentNullException.ThrowIfNull(search);
@@ -32,12 +33,14 @@ public sealed class RefinedTextSearch<TRecord> : ITextSearch<TRecord>, ITextSear
     /// <summary>The refined search underneath.</summary>
     public RefinedVectorSearch<TRecord> Search => _search;
 
+    /// <inheritdoc />
     public async Task<KernelSearchResults<string>> SearchAsync(string query, TextSearchOptions<TRecord>? searchOptions = null, CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(query, searchOptions?.Top, searchOptions?.Skip, searchOptions?.Filter, cancellationToken).ConfigureAwait(false);
         return Results(result, h => _records.Value(h.Record));
     }
 
+    /// <summary>Runs a refined search for <paramref name="query"/> and returns the hits as name, value and link.</summary>
     public async Task<KernelSearchResults<TextSearchResult>> GetTextSearchResultsAsync(string query, TextSearchOptions<TRecord>? searchOptions = null, CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(query, searchOptions?.Top, searchOptions?.Skip, searchOptions?.Filter, cancellationToken).ConfigureAwait(false);
@@ -51,12 +54,14 @@ public sealed class RefinedTextSearch<TRecord> : ITextSearch<TRecord>, ITextSear
         return Results(result, h => h.Record);
     }
 
+    /// <inheritdoc />
     public async Task<KernelSearchResults<string>> SearchAsync(string query, TextSearchOptions? searchOptions = null, CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(query, searchOptions?.Top, searchOptions?.Skip, EqualityFilter.ToExpression<TRecord>(searchOptions?.Filter), cancellationToken).ConfigureAwait(false);
         return Results(result, h => _records.Value(h.Record));
     }
 
+    /// <summary>Runs a refined search for <paramref name="query"/> (equality filters only) and returns the hits as name, value and link.</summary>
     public async Task<KernelSearchResults<TextSearchResult>> GetTextSearchResultsAsync(string query, TextSearchOptions? searchOptions = null, CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(query, searchOptions?.Top, searchOptions?.Skip, EqualityFilter.ToExpression<TRecord>(searchOptions?.Filter), cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,7 @@ public sealed class SqliteJudgeCache : IJudgeCache, IDisposable
         return new SqliteJudgeCache(new SqliteConnectionStringBuilder(connectionString));
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<float?>> GetManyAsync(IReadOnlyList<JudgeCacheKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -72,6 +73,7 @@ public sealed class SqliteJudgeCache : IJudgeCache, IDisposable
         return result;
     }
 
+    /// <inheritdoc />
     public async Task SetManyAsync(IReadOnlyList<KeyValuePair<JudgeCacheKey, float>> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);

@@ -53,14 +53,17 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         _layout = string.Join(", ", _mapper.Model.VectorProperties.Select((v, i) => $"{v.StorageName}[{v.Dimensions}] {_functions[i]}"));
     }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <inheritdoc />
     public override async Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await LayoutAsync(connection, cancellationToken).ConfigureAwait(false) is not null;
     }
 
+    /// <inheritdoc />
     public override async Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -68,12 +71,14 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         await RequireAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override async Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await SqliteCommands.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", Name)).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -83,6 +88,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         return stored.Count == 0 ? null : _mapper.ToRecord(stored[0], options?.IncludeVectors ?? false);
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(IEnumerable<TKey> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -95,6 +101,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         }
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -116,8 +123,10 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         }
     }
 
+    /// <inheritdoc />
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default) => DeleteAsync([key], cancellationToken);
 
+    /// <inheritdoc />
     public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -133,6 +142,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default) => UpsertAsync([record], cancellationToken);
 
     /// <exception cref="DimensionMismatchException">A vector's length is not its property's declared dimension (nothing of the batch is written).</exception>
@@ -198,6 +208,7 @@ public class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TReco
         }
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

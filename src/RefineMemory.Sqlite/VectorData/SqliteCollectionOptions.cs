@@ -9,10 +9,12 @@ namespace RefineMemory.Sqlite.VectorData;
 /// </summary>
 public sealed class SqliteCollectionOptions : VectorStoreCollectionOptions
 {
+    /// <summary>Creates options with the documented defaults.</summary>
     public SqliteCollectionOptions()
     {
     }
 
+    /// <summary>Copies every setting of <paramref name="source"/>; the documented defaults when it is <c>null</c>.</summary>
     public SqliteCollectionOptions(SqliteCollectionOptions? source)
         : base(source)
     {

@@ -34,15 +34,18 @@ public sealed class SqliteVectorStore : VectorStore
         }.ToString();
     }
 
+    /// <inheritdoc />
     public override SqliteCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
         new(_database, name, new SqliteCollectionOptions { Definition = definition }, dynamic: false);
 
+    /// <inheritdoc />
     public override SqliteDynamicCollection GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return new(_database, name, new SqliteCollectionOptions { Definition = definition });
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -54,6 +57,7 @@ public sealed class SqliteVectorStore : VectorStore
         }
     }
 
+    /// <inheritdoc />
     public override async Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -62,6 +66,7 @@ public sealed class SqliteVectorStore : VectorStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
+    /// <inheritdoc />
     public override async Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -69,6 +74,7 @@ public sealed class SqliteVectorStore : VectorStore
         await SqliteCommands.ExecuteAsync(connection, null, "DELETE FROM vectordata_collections WHERE name = $c", cancellationToken, ("$c", name)).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

@@ -15,6 +15,7 @@ public sealed class IngestFunction : AIFunction
     private readonly IngestOptions _ingestOptions;
     private readonly JsonElement _schema;
 
+    /// <summary>The ingest tool over <paramref name="store"/>, with the tool limits and chunking of the options.</summary>
     public IngestFunction(IMemoryStore store, RefineMemoryToolOptions? options = null, IngestOptions? ingestOptions = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -26,14 +27,18 @@ public sealed class IngestFunction : AIFunction
         _schema = BuildSchema(_options);
     }
 
+    /// <inheritdoc />
     public override string Name => _options.IngestName;
 
+    /// <inheritdoc />
     public override string Description => _options.AllowPathIngest
         ? "Stores documents in the memory so that search can find them: either 'documents' (id, text, optional source and metadata tags) or a 'path' to a .txt/.md/.jsonl file or a folder. Unchanged documents are skipped."
         : "Stores documents in the memory so that search can find them: 'documents' with id, text, optional source and metadata tags. Unchanged documents are skipped.";
 
+    /// <inheritdoc />
     public override JsonElement JsonSchema => _schema;
 
+    /// <inheritdoc />
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);

@@ -31,6 +31,7 @@ public sealed class RefineMemoryToolOptions
     /// <summary>Whether <c>ingest</c> accepts a <c>path</c>: some <see cref="AllowedPathRoots"/> are set.</summary>
     public bool AllowPathIngest => AllowedPathRoots.Count > 0;
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(SearchName, nameof(SearchName));

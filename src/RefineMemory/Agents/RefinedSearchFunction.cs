@@ -16,6 +16,7 @@ public sealed class RefinedSearchFunction : AIFunction
     private readonly RefineMemoryToolOptions _options;
     private readonly JsonElement _schema;
 
+    /// <summary>The search tool over <paramref name="search"/>, with the tool names and limits of <paramref name="options"/>.</summary>
     public RefinedSearchFunction(RefinedSearch search, RefineMemoryToolOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(search);
@@ -25,15 +26,19 @@ public sealed class RefinedSearchFunction : AIFunction
         _schema = BuildSchema(_options);
     }
 
+    /// <inheritdoc />
     public override string Name => _options.SearchName;
 
+    /// <inheritdoc />
     public override string Description =>
         "Searches the memory for passages relevant to a query. Results are re-ranked after an LLM judges a sample " +
         "of candidates, so they fit the query's intent more closely than plain similarity. Returns JSON: results " +
         "best first with id, document, source (cite these), score and text.";
 
+    /// <inheritdoc />
     public override JsonElement JsonSchema => _schema;
 
+    /// <inheritdoc />
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);

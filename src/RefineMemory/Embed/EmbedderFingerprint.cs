@@ -26,5 +26,6 @@ public sealed record EmbedderFingerprint(string Value)
             : null;
     }
 
+    /// <inheritdoc />
     public override string ToString() => Value;
 }

@@ -8,6 +8,7 @@ namespace RefineMemory.Embed;
 /// </summary>
 public sealed class EmbedderMismatchException : InvalidOperationException
 {
+    /// <summary>Creates the exception for <paramref name="collection"/>, embedded with <paramref name="recorded"/>, searched with <paramref name="current"/>.</summary>
     public EmbedderMismatchException(string collection, string recorded, string current)
         : base($"collection '{collection}' was embedded with '{recorded}', but the embedder in use is '{current}', whose vectors cannot be compared with its. " +
                $"Use the same embedder (refine: --embedder {recorded}), or ingest into a new collection.")
@@ -17,12 +18,16 @@ public sealed class EmbedderMismatchException : InvalidOperationException
         Current = current;
     }
 
+    /// <summary>Creates the exception with a default message.</summary>
     public EmbedderMismatchException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public EmbedderMismatchException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public EmbedderMismatchException(string message, Exception innerException) : base(message, innerException) { }
 
+    /// <summary>The collection whose vectors do not match.</summary>
     public string? Collection { get; }
 
     /// <summary>The embedder the collection records.</summary>

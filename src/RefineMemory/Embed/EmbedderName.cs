@@ -25,10 +25,15 @@ public enum EmbedderKind
 /// </summary>
 public sealed record EmbedderName
 {
+    /// <summary>Snowflake arctic-embed-xs (384-d), the default.</summary>
     public const string ArcticEmbedXs = "arctic-embed-xs";
+    /// <summary>sentence-transformers all-MiniLM-L6-v2 (384-d).</summary>
     public const string AllMiniLmL6V2 = "all-MiniLM-L6-v2";
+    /// <summary>Universal Sentence Encoder Lite (512-d).</summary>
     public const string UseLite = "use-lite";
+    /// <summary>The prefix of an ONNX model folder: <c>onnx:DIR</c>.</summary>
     public const string OnnxPrefix = "onnx:";
+    /// <summary>An OpenAI-compatible embedding endpoint.</summary>
     public const string OpenAI = "openai";
 
     /// <summary>
@@ -46,6 +51,7 @@ public sealed record EmbedderName
         Directory = directory;
     }
 
+    /// <summary>Which embedder the name is.</summary>
     public EmbedderKind Kind { get; }
 
     /// <summary>The model folder of <see cref="EmbedderKind.OnnxFolder"/>; null otherwise.</summary>

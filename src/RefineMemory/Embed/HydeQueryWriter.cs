@@ -13,6 +13,7 @@ public sealed class HydeQueryWriter
     private readonly IChatClient _chat;
     private readonly HydeOptions _options;
 
+    /// <summary>Writes hypothetical documents with <paramref name="chatClient"/>.</summary>
     public HydeQueryWriter(IChatClient chatClient, HydeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);

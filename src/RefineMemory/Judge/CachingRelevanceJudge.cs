@@ -38,6 +38,7 @@ public sealed partial class CachingRelevanceJudge : IRelevanceJudge
     {
     }
 
+    /// <inheritdoc />
     public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

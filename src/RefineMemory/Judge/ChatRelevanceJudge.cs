@@ -27,6 +27,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
     private readonly Func<IChatClient, object?> _openAILogprobs;
     private volatile bool _logprobsUnavailable;
 
+    /// <summary>A judge asking <paramref name="chatClient"/>, with the prompt and scoring of <paramref name="options"/>.</summary>
     public ChatRelevanceJudge(IChatClient chatClient, ChatRelevanceJudgeOptions? options = null, ILogger<ChatRelevanceJudge>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
@@ -49,6 +50,7 @@ public sealed partial class ChatRelevanceJudge : IRelevanceJudge
     /// <summary>Whether <see cref="ChatJudgeMode.Auto"/> has switched to verbalized ratings (a response had no logprobs).</summary>
     public bool UsesVerbalizedFallback => _logprobsUnavailable;
 
+    /// <inheritdoc />
     public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

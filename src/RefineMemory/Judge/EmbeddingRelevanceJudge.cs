@@ -33,6 +33,7 @@ public sealed class EmbeddingRelevanceJudge : IRelevanceJudge
         _options = options;
     }
 
+    /// <inheritdoc />
     public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

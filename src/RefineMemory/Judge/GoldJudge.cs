@@ -22,6 +22,7 @@ public sealed class GoldJudge : IRelevanceJudge
         return new GoldJudge((q, d) => labels.TryGetValue((q, d), out float label) ? label : null);
     }
 
+    /// <inheritdoc />
     public Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -10,6 +10,7 @@ public sealed class InMemoryJudgeCache : IJudgeCache
     /// <summary>Entries stored.</summary>
     public int Count => _scores.Count;
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<float?>> GetManyAsync(IReadOnlyList<JudgeCacheKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -23,6 +24,7 @@ public sealed class InMemoryJudgeCache : IJudgeCache
         return Task.FromResult<IReadOnlyList<float?>>(result);
     }
 
+    /// <inheritdoc />
     public Task SetManyAsync(IReadOnlyList<KeyValuePair<JudgeCacheKey, float>> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);

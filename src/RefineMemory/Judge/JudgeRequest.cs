@@ -3,6 +3,7 @@ namespace RefineMemory.Judge;
 /// <summary>A query, the documents to judge against it, and the task instruction that defines relevance.</summary>
 public sealed class JudgeRequest
 {
+    /// <summary>Asks for the relevance of <paramref name="documents"/> to <paramref name="query"/>, with the task <paramref name="instruction"/> when there is one.</summary>
     public JudgeRequest(string query, IReadOnlyList<JudgeDocument> documents, string? instruction = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);

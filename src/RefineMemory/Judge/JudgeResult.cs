@@ -3,6 +3,7 @@ namespace RefineMemory.Judge;
 /// <summary>The judgments for one request, in request order, with diagnostics.</summary>
 public sealed class JudgeResult
 {
+    /// <summary>The <paramref name="judgments"/>, with empty diagnostics when none are given.</summary>
     public JudgeResult(IReadOnlyList<RelevanceJudgment> judgments, JudgeDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(judgments);
@@ -10,8 +11,10 @@ public sealed class JudgeResult
         Diagnostics = diagnostics ?? JudgeDiagnostics.Summarise(judgments);
     }
 
+    /// <summary>One judgment per requested document, in the request's order.</summary>
     public IReadOnlyList<RelevanceJudgment> Judgments { get; }
 
+    /// <summary>Calls, retries and method of the judge.</summary>
     public JudgeDiagnostics Diagnostics { get; }
 }
 

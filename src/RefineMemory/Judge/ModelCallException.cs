@@ -8,21 +8,25 @@ namespace RefineMemory.Judge;
 /// </summary>
 public sealed class ModelCallException : Exception
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ModelCallException()
         : this(ModelCallFailureKind.Other, "The model call failed.")
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public ModelCallException(string message)
         : this(ModelCallFailureKind.Other, message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public ModelCallException(string message, Exception innerException)
         : this(ModelCallFailureKind.Other, message, innerException)
     {
     }
 
+    /// <summary>Creates the exception of <paramref name="kind"/>, with the provider's HTTP status and Retry-After when known.</summary>
     public ModelCallException(ModelCallFailureKind kind, string message, Exception? innerException = null, int? statusCode = null, TimeSpan? retryAfter = null)
         : base(message, innerException)
     {

@@ -10,6 +10,7 @@ public sealed class RelevanceJudgment
         Failure = failure;
     }
 
+    /// <summary>The judged document.</summary>
     public string DocumentId { get; }
 
     /// <summary>The relevance score, or <c>null</c> when the judgment failed.</summary>
@@ -18,8 +19,10 @@ public sealed class RelevanceJudgment
     /// <summary>Why there is no score, or <c>null</c> when the judgment succeeded.</summary>
     public JudgeFailure? Failure { get; }
 
+    /// <summary>Whether there is a score.</summary>
     public bool Succeeded => Score.HasValue;
 
+    /// <summary>A judgment with <paramref name="score"/> in [0, 1].</summary>
     public static RelevanceJudgment Scored(string documentId, float score)
     {
         ArgumentNullException.ThrowIfNull(documentId);
@@ -31,12 +34,14 @@ public sealed class RelevanceJudgment
         return new RelevanceJudgment(documentId, score, null);
     }
 
+    /// <summary>A judgment that failed for the reason <paramref name="kind"/> (<paramref name="message"/> says more).</summary>
     public static RelevanceJudgment Failed(string documentId, JudgeFailureKind kind, string message)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         return new RelevanceJudgment(documentId, null, new JudgeFailure(kind, message));
     }
 
+    /// <inheritdoc />
     public override string ToString() => Succeeded
         ? $"{DocumentId}: {Score!.Value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"
         : $"{DocumentId}: failed ({Failure!.Kind}: {Failure.Message})";

@@ -10,6 +10,7 @@ public sealed class SimulatedJudge : IRelevanceJudge
 {
     private readonly IRelevanceJudge _gold;
 
+    /// <summary>Takes <paramref name="gold"/>'s labels, flips each with <paramref name="flipProbability"/> and adds Gaussian noise of <paramref name="noiseStdDev"/>, reproducibly for <paramref name="seed"/>.</summary>
     public SimulatedJudge(IRelevanceJudge gold, double flipProbability = 0, double noiseStdDev = 0, int seed = 42)
     {
         ArgumentNullException.ThrowIfNull(gold);
@@ -29,12 +30,16 @@ public sealed class SimulatedJudge : IRelevanceJudge
         Seed = seed;
     }
 
+    /// <summary>Probability that a label is flipped.</summary>
     public double FlipProbability { get; }
 
+    /// <summary>Standard deviation of the noise added to each score.</summary>
     public double NoiseStdDev { get; }
 
+    /// <summary>Seed of the flips and noise.</summary>
     public int Seed { get; }
 
+    /// <inheritdoc />
     public async Task<JudgeResult> JudgeAsync(JudgeRequest request, CancellationToken cancellationToken = default)
     {
         var gold = await _gold.JudgeAsync(request, cancellationToken).ConfigureAwait(false);

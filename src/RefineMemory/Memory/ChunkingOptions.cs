@@ -9,6 +9,7 @@ public sealed class ChunkingOptions
     /// <summary>Characters a chunk repeats from the end of the previous one. Default 100.</summary>
     public int Overlap { get; set; } = 100;
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxChars, 16, nameof(MaxChars));

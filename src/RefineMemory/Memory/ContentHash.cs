@@ -21,5 +21,6 @@ public static class ContentHash
         return Of(sb.ToString());
     }
 
+    /// <summary>The lower-case hex SHA-256 of <paramref name="text"/>'s UTF-8 bytes.</summary>
     public static string Of(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

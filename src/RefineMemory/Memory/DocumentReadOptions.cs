@@ -15,6 +15,7 @@ public sealed class DocumentReadOptions
     /// </summary>
     public bool FollowLinks { get; set; } = true;
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFiles, 1, nameof(MaxFiles));

@@ -6,5 +6,6 @@ public sealed record DocumentReadResult(IReadOnlyList<MemoryDocument> Documents,
 /// <summary>A path the reader did not read: a dangling or looping link, a link leaving the folder, an unreadable entry.</summary>
 public sealed record SkippedPath(string Path, string Reason)
 {
+    /// <inheritdoc />
     public override string ToString() => $"{Path}: {Reason}";
 }

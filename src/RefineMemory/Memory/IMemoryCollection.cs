@@ -5,6 +5,7 @@ namespace RefineMemory.Memory;
 /// <summary>An open collection: its settings and its chunks, searchable by vector.</summary>
 public interface IMemoryCollection
 {
+    /// <summary>The collection's name.</summary>
     string Name { get; }
 
     /// <summary>The embedding dimension every chunk and query of this collection has.</summary>

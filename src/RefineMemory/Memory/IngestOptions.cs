@@ -15,6 +15,7 @@ public sealed class IngestOptions
     /// <summary>Documents embedded per call to the embedding generator. Default 64.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Chunking);

@@ -15,6 +15,7 @@ public sealed class MemoryIngestor
 {
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
 
+    /// <summary>An ingestor embedding chunks with <paramref name="embedder"/>.</summary>
     public MemoryIngestor(IEmbeddingGenerator<string, Embedding<float>> embedder) =>
         _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
 

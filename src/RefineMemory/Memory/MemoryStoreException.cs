@@ -7,9 +7,12 @@ namespace RefineMemory.Memory;
 /// </summary>
 public sealed class MemoryStoreException : IOException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public MemoryStoreException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public MemoryStoreException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public MemoryStoreException(string message, Exception innerException) : base(message, innerException) { }
 }

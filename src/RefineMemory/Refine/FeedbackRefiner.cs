@@ -18,6 +18,7 @@ public sealed class FeedbackRefiner
     private readonly IRelevanceJudge _judge;
     private readonly RefinementOptions _options;
 
+    /// <summary>A refiner asking <paramref name="judge"/>, with the feedback and step of <paramref name="options"/>.</summary>
     public FeedbackRefiner(IRelevanceJudge judge, RefinementOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(judge);

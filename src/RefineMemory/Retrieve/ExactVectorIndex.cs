@@ -21,6 +21,7 @@ public sealed class ExactVectorIndex
     private int _count;
     private long _version;
 
+    /// <summary>An empty index of vectors of <paramref name="dimension"/>.</summary>
     public ExactVectorIndex(int dimension, ExactVectorIndexOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);

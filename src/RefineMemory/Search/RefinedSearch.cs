@@ -16,6 +16,7 @@ public sealed class RefinedSearch
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly IRelevanceJudge _judge;
 
+    /// <summary>Refined search over the collections of <paramref name="store"/>, embedding queries with <paramref name="embedder"/> and judging with <paramref name="judge"/>.</summary>
     public RefinedSearch(IMemoryStore store, IEmbeddingGenerator<string, Embedding<float>> embedder, IRelevanceJudge judge, RefinedSearchOptions? options = null)
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));

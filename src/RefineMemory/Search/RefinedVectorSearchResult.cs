@@ -4,6 +4,7 @@ namespace RefineMemory.Search;
 public sealed class RefinedVectorSearchResult<TRecord>
     where TRecord : class
 {
+    /// <summary>The result of one search for <paramref name="query"/>.</summary>
     public RefinedVectorSearchResult(string query, string? instruction, IReadOnlyList<RefinedVectorSearchHit<TRecord>> hits, SearchDiagnostics diagnostics)
     {
         Query = query;
@@ -18,8 +19,10 @@ public sealed class RefinedVectorSearchResult<TRecord>
     /// <summary>The instruction the query was embedded with, or <c>null</c>.</summary>
     public string? Instruction { get; }
 
+    /// <summary>The hits, best first.</summary>
     public IReadOnlyList<RefinedVectorSearchHit<TRecord>> Hits { get; }
 
+    /// <summary>Stage times, judged documents and what the refinement did.</summary>
     public SearchDiagnostics Diagnostics { get; }
 }
 

@@ -5,16 +5,22 @@ namespace RefineMemory.Search;
 /// <summary>What a refined search did and what each stage cost.</summary>
 public sealed class SearchDiagnostics
 {
+    /// <summary>Time spent embedding the query.</summary>
     public TimeSpan EmbedTime { get; init; }
 
+    /// <summary>Time spent in the first search.</summary>
     public TimeSpan RetrieveTime { get; init; }
 
+    /// <summary>Time spent judging the feedback documents.</summary>
     public TimeSpan JudgeTime { get; init; }
 
+    /// <summary>Time spent refining the query vector.</summary>
     public TimeSpan OptimiseTime { get; init; }
 
+    /// <summary>Time spent in the search with the refined vector.</summary>
     public TimeSpan RescoreTime { get; init; }
 
+    /// <summary>Time of the whole search.</summary>
     public TimeSpan TotalTime { get; init; }
 
     /// <summary>Whether the query vector was refined.</summary>

@@ -48,11 +48,14 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         _functions = _mapper.Model.VectorProperties.Select(v => VectorScore.Resolve(v.DistanceFunction, v.ModelName)).ToArray();
     }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <inheritdoc />
     public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(_store.ContainsKey(Name));
 
+    /// <inheritdoc />
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         var data = _store.GetOrAdd(Name, _ => new ExactInMemoryCollectionData(_mapper.Model, _functions, _options.IndexOptions));
@@ -60,12 +63,14 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
         _store.TryRemove(Name, out _);
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -75,6 +80,7 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
             : null);
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(IEnumerable<TKey> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -88,6 +94,7 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         }
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<TRecord> GetAsync(Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -110,8 +117,10 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default) => DeleteAsync([key], cancellationToken);
 
+    /// <inheritdoc />
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -132,6 +141,7 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default) => UpsertAsync([record], cancellationToken);
 
     /// <exception cref="DimensionMismatchException">A vector's length is not its property's declared dimension (nothing of the batch is stored).</exception>
@@ -214,6 +224,7 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

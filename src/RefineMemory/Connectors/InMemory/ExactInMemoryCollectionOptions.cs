@@ -10,10 +10,12 @@ namespace RefineMemory.Connectors.InMemory;
 /// </summary>
 public sealed class ExactInMemoryCollectionOptions : VectorStoreCollectionOptions
 {
+    /// <summary>Creates options with the documented defaults.</summary>
     public ExactInMemoryCollectionOptions()
     {
     }
 
+    /// <summary>Copies every setting of <paramref name="source"/>; the documented defaults when it is <c>null</c>.</summary>
     public ExactInMemoryCollectionOptions(ExactInMemoryCollectionOptions? source)
         : base(source)
     {

@@ -22,15 +22,18 @@ public sealed class ExactInMemoryVectorStore : VectorStore
     /// <summary>Tuning of the SIMD cosine indexes of every collection.</summary>
     public ExactVectorIndexOptions? IndexOptions { get; }
 
+    /// <inheritdoc />
     public override ExactInMemoryCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
         new(_collections, name, new ExactInMemoryCollectionOptions { Definition = definition, IndexOptions = IndexOptions }, dynamic: false);
 
+    /// <inheritdoc />
     public override ExactInMemoryDynamicCollection GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return new(_collections, name, new ExactInMemoryCollectionOptions { Definition = definition, IndexOptions = IndexOptions });
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (string name in _collections.Keys.Order(StringComparer.Ordinal))
@@ -42,12 +45,14 @@ public sealed class ExactInMemoryVectorStore : VectorStore
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return Task.FromResult(_collections.ContainsKey(name));
     }
 
+    /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -55,6 +60,7 @@ public sealed class ExactInMemoryVectorStore : VectorStore
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
