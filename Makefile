@@ -1,6 +1,7 @@
 # RefineMemory: the README's commands.
 #   make demo   set up, then run the main job (refine demo)
-#   make test   set up, then build and run every test
+#   make test   set up, build, pack, then run every test (the package tests build a consumer from the packs)
+#   make pack   set up, build, then pack every package and the tool into artifacts/packages
 #   make bench  set up, then run the benchmarks
 # Set-up (eng/setup.sh) is idempotent: NuGet restore and the npm assets, verified by checksum.
 
@@ -8,7 +9,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 CLI = src/RefineMemory.Cli/RefineMemory.Cli.csproj
 
-.PHONY: setup build test demo bench fixtures clean
+.PHONY: setup build pack test demo bench fixtures clean
 
 setup:
 	./eng/setup.sh
@@ -16,7 +17,12 @@ setup:
 build: setup
 	$(DOTNET) build RefineMemory.sln -c $(CONFIG) --no-restore --nologo -v quiet
 
-test: build
+# The packages and the tool, one version (Directory.Build.props); emptied first so no stale package is tested.
+pack: build
+	rm -rf artifacts/packages
+	$(DOTNET) pack RefineMemory.sln -c $(CONFIG) --no-build --nologo -v quiet
+
+test: pack
 	$(DOTNET) test RefineMemory.sln -c $(CONFIG) --no-build --nologo -v quiet
 
 demo: build
