@@ -18,8 +18,10 @@ build: setup
 	$(DOTNET) build RefineMemory.sln -c $(CONFIG) --no-restore --nologo -v quiet
 
 # The packages and the tool, one version (Directory.Build.props); emptied first so no stale package is tested.
+# The tool is packed from the CLI's publish folder, which publish refreshes only with newer files: a package
+# update whose files carry older timestamps (many do) would keep the previous DLLs there, so it starts empty too.
 pack: build
-	rm -rf artifacts/packages
+	rm -rf artifacts/packages $(dir $(CLI))bin/$(CONFIG)/net10.0/publish
 	$(DOTNET) pack RefineMemory.sln -c $(CONFIG) --no-build --nologo -v quiet
 
 test: pack

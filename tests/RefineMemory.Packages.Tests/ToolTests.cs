@@ -41,11 +41,11 @@ public sealed class ToolTests : IDisposable
 
         var documents = new JsonArray([.. RefundDocuments.All.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["text"] = d.Text })]);
         var ingest = await client.RequestAsync("tools/call", new JsonObject { ["name"] = "ingest", ["arguments"] = new JsonObject { ["documents"] = documents } });
-        Assert.NotEqual(true, ingest["isError"]?.GetValue<bool>());
+        Assert.True(ingest["isError"]?.GetValue<bool>() != true, ingest.ToJsonString());
 
         // The search embeds with arctic-embed-xs, whose model travels inside the tool package.
         var search = await client.RequestAsync("tools/call", new JsonObject { ["name"] = "search", ["arguments"] = new JsonObject { ["query"] = "refund not showing up", ["top"] = 3 } });
-        Assert.NotEqual(true, search["isError"]?.GetValue<bool>());
+        Assert.True(search["isError"]?.GetValue<bool>() != true, search.ToJsonString());
         using var found = JsonDocument.Parse(search["content"]![0]!["text"]!.GetValue<string>());
         Assert.StartsWith("Refunds go back", found.RootElement.GetProperty("results")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
 
