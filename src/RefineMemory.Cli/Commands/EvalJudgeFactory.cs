@@ -62,7 +62,7 @@ internal static class EvalJudgeFactory
 
         if (lower == "chat")
         {
-            if (!ChatModelSettings.TryFromEnvironment(out var chatSettings, out string problem))
+            if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out var chatSettings, out string problem))
             {
                 throw new CliInputException($"--judge chat needs a chat model: {problem}");
             }
