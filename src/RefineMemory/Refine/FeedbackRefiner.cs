@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using RefineMemory.Diagnostics;
 using RefineMemory.Judge;
 
 namespace RefineMemory.Refine;
@@ -152,6 +153,7 @@ public sealed class FeedbackRefiner
         RefinementResult refinement;
         try
         {
+            using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Refine);
             refinement = QueryRefiner.Refine(queryVector.Span, vectors, scores, ids, options, cancellationToken);
         }
         catch (RefinementDivergedException ex)
@@ -170,6 +172,8 @@ public sealed class FeedbackRefiner
     /// </summary>
     private async Task<(JudgeResult Result, string? Note)> JudgeWithinBudgetAsync(JudgeRequest request, TimeSpan budget, IProgress<JudgeProgress>? progress, CancellationToken cancellationToken)
     {
+        using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Judge);
+        span?.SetTag("refinememory.judge.documents", request.Documents.Count);
         var clock = Stopwatch.StartNew();
         var answered = new ConcurrentDictionary<string, RelevanceJudgment>(StringComparer.Ordinal);
         int failed = 0;

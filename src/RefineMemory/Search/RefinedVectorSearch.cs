@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
+using RefineMemory.Diagnostics;
 using RefineMemory.Embed;
 using RefineMemory.Judge;
 using RefineMemory.Refine;
@@ -16,7 +17,7 @@ namespace RefineMemory.Search;
 /// with its ANN index otherwise). As an <see cref="IVectorSearchable{TRecord}"/> it replaces the inner
 /// collection anywhere: a <c>string</c> search input is refined, a vector input is passed through.
 /// </summary>
-public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
+public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
     where TRecord : class
 {
     private readonly IVectorSearchable<TRecord> _inner;
@@ -54,8 +55,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
     /// <summary>The key of <paramref name="record"/>, as invariant text.</summary>
     public string KeyOf(TRecord record) => _records.Key(record ?? throw new ArgumentNullException(nameof(record)));
 
-    /// <summary>Runs one refined search and returns the <paramref name="top"/> best records after refinement.</summary>
-    public async Task<RefinedVectorSearchResult<TRecord>> SearchAsync(string query, int top, RefinedVectorSearchRequest<TRecord>? request = null, CancellationToken cancellationToken = default)
+    private async Task<RefinedVectorSearchResult<TRecord>> SearchCoreAsync(string query, int top, RefinedVectorSearchRequest<TRecord>? request, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
@@ -77,6 +77,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         stage.Restart();
         if (!refine)
         {
+            using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Retrieve);
             var plain = await SearchStoreAsync(queryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
             var plainHits = plain.Select((r, i) => new RefinedVectorSearchHit<TRecord>(r.Record, r.Score, r.Score, user.Skip + i + 1, user.Skip + i + 1)).ToArray();
             return Result(query, instruction, plainHits, new SearchDiagnostics
@@ -110,6 +111,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         bool rescored = outcome is { Refined: true };
         if (rescored)
         {
+            using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Rescore);
             var after = await SearchStoreAsync(outcome!.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
             hits = Rerank(firstSearch, after, user.Skip);
         }
@@ -121,6 +123,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
         else
         {
             // Only the store knows which way its scores run (similarity or distance), so it applies the threshold.
+            using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Rescore);
             var plain = await SearchStoreAsync(queryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
             hits = Rerank(firstSearch, plain, user.Skip);
         }
@@ -229,6 +232,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
 
     private async Task<FirstSearch> FirstSearchAsync(float[] queryVector, int depth, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
     {
+        using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Retrieve);
         var options = new VectorSearchOptions<TRecord>
         {
             Filter = user.Filter,
@@ -332,6 +336,7 @@ public sealed class RefinedVectorSearch<TRecord> : IVectorSearchable<TRecord>
     /// <summary>The vector searched first: the caller's, HyDE's (with the documents it wrote), or the query's embedding.</summary>
     private async Task<(float[] Vector, IReadOnlyList<string> Hypothetical)> EmbedStageAsync(string query, string? instruction, RefinedVectorSearchRequest<TRecord>? request, CancellationToken cancellationToken)
     {
+        using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Embed);
         if (request?.QueryVector is { IsEmpty: false } given)
         {
             return (given.ToArray(), []);
