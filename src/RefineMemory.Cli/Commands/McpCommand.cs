@@ -29,9 +29,11 @@ internal static class McpCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
-        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, allowPath, judgeBudget };
+        var otlp = CliTelemetry.Option();
+        var command = new Command("mcp", "Serve search and ingest as MCP tools over stdio.") { db, embedder, collection, noRefine, allowPath, judgeBudget, otlp };
         command.SetAction(async (parse, ct) =>
         {
+            using var telemetry = CliTelemetry.Start(parse.GetValue(otlp), "mcp");
             bool refine = !parse.GetValue(noRefine);
             var chat = MemoryCommandSupport.TryCreateChatClient(out string problem);
             if (chat is null && refine)

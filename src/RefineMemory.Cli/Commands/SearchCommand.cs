@@ -34,9 +34,11 @@ internal static class SearchCommand
         var judgeBudget = MemoryCommandSupport.JudgeBudgetOption();
         var strategy = FeedbackCommandOptions.Strategy();
         var judgeBatch = FeedbackCommandOptions.JudgeBatch();
-        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, strategy, judgeBatch, filter, json, exact, hyde, judgeBudget };
+        var otlp = CliTelemetry.Option();
+        var command = new Command("search", "Refined search over a memory collection.") { query, db, embedder, collection, top, noRefine, instruction, feedback, strategy, judgeBatch, filter, json, exact, hyde, judgeBudget, otlp };
         command.SetAction(async (parse, ct) =>
         {
+            using var telemetry = CliTelemetry.Start(parse.GetValue(otlp), "search");
             // Every number is checked before any work (and before a paid judge is called).
             int topValue = parse.GetValue(top);
             if (topValue is < 1 or > MaxTop)
