@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.AI;
@@ -26,6 +28,10 @@ public class SearchPipelineBenchmarks
     private readonly List<SearchDiagnostics> _diagnostics = [];
     private RefinedSearch _search = null!;
     private RefinedSearch _instant = null!;
+    private ActivityListener? _activities;
+    private MeterListener? _meters;
+    private long _spans;
+    private long _measurements;
 
     [Params(100_000)]
     public int Count { get; set; }
@@ -54,6 +60,38 @@ public class SearchPipelineBenchmarks
     {
         var result = await _instant.SearchAsync("bench", "query", 10);
         return result.Diagnostics.Refined ? result.Hits.Count : throw new InvalidOperationException("The search was not refined: " + result.Diagnostics.SkippedReason);
+    }
+
+    /// <summary>
+    /// The instant-judge search while a listener records every RefineMemory span and measurement (the cost of the
+    /// instrumentation itself, no exporter); <see cref="RefinedSearchInstantJudge"/> is the same without one.
+    /// </summary>
+    [Benchmark]
+    public Task<int> RefinedSearchInstantJudgeListened() => RefinedSearchInstantJudge();
+
+    [GlobalSetup(Target = nameof(RefinedSearchInstantJudgeListened))]
+    public void SetupListened()
+    {
+        Setup();
+        _activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == RefineMemory.Diagnostics.RefineMemoryTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => _spans++,
+        };
+        ActivitySource.AddActivityListener(_activities);
+        _meters = new MeterListener { InstrumentPublished = (i, l) => { if (i.Meter.Name == RefineMemory.Diagnostics.RefineMemoryTelemetry.Name) { l.EnableMeasurementEvents(i); } } };
+        _meters.SetMeasurementEventCallback<long>((_, _, _, _) => _measurements++);
+        _meters.SetMeasurementEventCallback<double>((_, _, _, _) => _measurements++);
+        _meters.Start();
+    }
+
+    [GlobalCleanup(Target = nameof(RefinedSearchInstantJudgeListened))]
+    public void CleanupListened()
+    {
+        _activities?.Dispose();
+        _meters?.Dispose();
+        Console.WriteLine(FormattableString.Invariant($"// listened: {_spans} spans, {_measurements} measurements"));
     }
 
     [Benchmark]
