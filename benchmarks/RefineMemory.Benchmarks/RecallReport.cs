@@ -27,7 +27,7 @@ internal static class RecallReport
         Console.WriteLine($"| set | vectors x d | queries | {string.Join(" | ", Oversamplings.Select(o => $"oversampling {o}"))} |");
         Console.WriteLine($"| --- | --- | ---: | {string.Join(" | ", Oversamplings.Select(_ => "---:"))} |");
 
-        using var embedder = datasets.Length > 0 ? UseLiteEmbeddingGenerator.Create() : null;
+        using var embedder = datasets.Length > 0 ? UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) }) : null;
         string cacheFolder = Path.Combine(Environment.GetEnvironmentVariable("REFINE_CACHE_DIR") is { Length: > 0 } d0 ? d0 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "refine"), "eval");
         var cached = embedder is null ? null : new RefineMemory.Embed.DiskCachingEmbeddingGenerator(embedder, cacheFolder, "use-lite");
         foreach (string name in datasets)

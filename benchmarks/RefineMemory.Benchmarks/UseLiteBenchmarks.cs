@@ -23,7 +23,7 @@ public class UseLiteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _generator = UseLiteEmbeddingGenerator.Create();
+        _generator = UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) });
         _texts = Corpus == "clinc150" ? ClincUtterances() : CranfieldAbstracts();
     }
 

@@ -189,7 +189,7 @@ static async Task<ScaleData> ClincAsync(string directory, CancellationToken ct)
 {
     var dataset = Clinc150Loader.Load(directory);
     string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "refine", "scale");
-    using var embedder = new DiskCachingEmbeddingGenerator(UseLiteEmbeddingGenerator.Create(), cache, "use-lite");
+    using var embedder = new DiskCachingEmbeddingGenerator(UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) }), cache, "use-lite");
     Console.Error.WriteLine($"scale: embedding {dataset.Documents.Count} CLINC150 utterances with USE-Lite (cached in {cache})");
     var vectors = new List<float[]>();
     foreach (var chunk in dataset.Documents.Chunk(500))

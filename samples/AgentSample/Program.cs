@@ -24,7 +24,7 @@ string question = args.Length > 0 ? string.Join(' ', args) : "How often must API
 string database = Path.Combine(Path.GetTempPath(), "refine-agent-sample.db");
 
 var services = new ServiceCollection();
-services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create());
+services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) }));
 services.AddSingleton<IChatClient>(new OpenAICompatibleChatClient(settings!));
 services.AddSqliteMemoryStore(database);
 services.AddRefineMemory(o => o.Tools.DefaultCollection = "handbook");

@@ -20,7 +20,7 @@ var data = await Clinc150.LoadAsync(Path.Combine(shared, "datasets", "clinc150")
 UseLiteEmbeddingGenerator embedder;
 try
 {
-    embedder = UseLiteEmbeddingGenerator.Create();
+    embedder = UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) });
 }
 catch (UseLiteModelNotFoundException ex)
 {

@@ -19,7 +19,7 @@ if (!ChatModelSettings.TryFromVariables(Environment.GetEnvironmentVariable, out 
 
 string folder = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "AgentSample", "knowledge");
 using var chat = new OpenAICompatibleChatClient(settings!);
-using var embedder = UseLiteEmbeddingGenerator.Create();
+using var embedder = UseLiteEmbeddingGenerator.Create(new UseLiteOptions { ModelDirectory = Environment.GetEnvironmentVariable(UseLiteOptions.ModelDirectoryVariable) });
 using var store = new SqliteMemoryStore(new SqliteMemoryStoreOptions { DatabasePath = Path.Combine(Path.GetTempPath(), "refine-rag-sample.db") }, embedder);
 var ingest = await store.IngestAsync("docs", await DocumentReader.ReadAsync(folder));
 Console.Error.WriteLine($"docs: {ingest.Added} added, {ingest.Updated} updated, {ingest.Unchanged} unchanged from {Path.GetFullPath(folder)}");
