@@ -36,7 +36,7 @@ public static class RefineMemoryTelemetry
     private static readonly Histogram<double> StageDuration = Meter.CreateHistogram<double>("refinememory.stage.duration", "s", "Duration of one stage of a refined search (tag refinememory.stage).");
 
     /// <summary>Whether anyone listens: when not, the pipeline skips every telemetry computation.</summary>
-    internal static bool Enabled => Source.HasListeners() || Searches.Enabled || StageDuration.Enabled;
+    internal static bool Enabled => Source.HasListeners() || Searches.Enabled || StageDuration.Enabled || SearchDuration.Enabled || JudgeCalls.Enabled || JudgeFailures.Enabled;
 
     /// <summary>The root span, or <c>null</c> without a listener. Tags follow OpenTelemetry's database conventions where one exists.</summary>
     internal static Activity? StartSearch(CollectionInfo collection, int top, int feedback, bool refine)
