@@ -13,6 +13,7 @@ namespace RefineMemory.Hosting;
 /// </summary>
 public sealed record MemoryDatabase(MemoryDatabaseKind Kind, string Value)
 {
+    /// <summary>Reads <paramref name="database"/>; throws <see cref="ArgumentException"/> for a URI of another scheme or a malformed connection string.</summary>
     public static MemoryDatabase Parse(string database)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(database);
@@ -80,6 +81,9 @@ public sealed record MemoryDatabase(MemoryDatabaseKind Kind, string Value)
 /// <summary>The kind of database behind <see cref="MemoryDatabase"/>.</summary>
 public enum MemoryDatabaseKind
 {
+    /// <summary>A SQLite file.</summary>
     Sqlite,
+
+    /// <summary>A PostgreSQL server (pgvector), one host or several.</summary>
     Postgres,
 }

@@ -21,9 +21,12 @@ public sealed class PostgresUnavailableException : VectorStoreException
 /// </summary>
 public sealed class PostgresNoWritableServerException : VectorStoreException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public PostgresNoWritableServerException() { }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public PostgresNoWritableServerException(string message) : base(message) { }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and the <paramref name="innerException"/> that caused it.</summary>
     public PostgresNoWritableServerException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -3,12 +3,16 @@ namespace RefineMemory.Evaluation.Protocol;
 /// <summary>What the evaluation measured for one query.</summary>
 public sealed class QueryResult
 {
+    /// <summary>The query's id.</summary>
     public required string QueryId { get; init; }
 
+    /// <summary>The query text as embedded.</summary>
     public required string Query { get; init; }
 
+    /// <summary>Documents in the query's candidate pool.</summary>
     public required int PoolSize { get; init; }
 
+    /// <summary>Relevant documents in the pool.</summary>
     public required int Positives { get; init; }
 
     /// <summary>Metrics per method name (see <see cref="EvalMethods"/>).</summary>
@@ -26,10 +30,10 @@ public sealed class QueryResult
     /// <summary>Documents the judge could not score (left out of the feedback set).</summary>
     public int JudgeFailures { get; init; }
 
-    /// <summary>Model calls the judge made (0 for gold and simulated judges).</summary>
     /// <summary>Each method's judging cost for this query, by method name (a method not listed judged nothing).</summary>
     public IReadOnlyDictionary<string, JudgeCost> Costs { get; init; } = new Dictionary<string, JudgeCost>();
 
+    /// <summary>Model calls the judge made (0 for gold and simulated judges).</summary>
     public int JudgeCalls { get; init; }
 
     /// <summary>Rounds of judging of the refined search (<see cref="RefineMemory.Refine.RefinementOptions.FeedbackStrategy"/>).</summary>
@@ -38,8 +42,10 @@ public sealed class QueryResult
     /// <summary>Whether the early-stop strategy stopped judging before the budget was spent.</summary>
     public bool StoppedEarly { get; init; }
 
+    /// <summary>Time spent judging the feedback documents.</summary>
     public TimeSpan JudgeTime { get; init; }
 
+    /// <summary>Time spent refining the query vector.</summary>
     public TimeSpan OptimiseTime { get; init; }
 
     /// <summary>Time to write and embed the HyDE passage; zero when HyDE did not run.</summary>
@@ -57,5 +63,6 @@ public sealed class QueryResult
     /// <summary>1-based rank of the first relevant document before and after refinement (0 when none).</summary>
     public int FirstRelevantBefore { get; init; }
 
+    /// <summary>1-based rank of the first relevant document after refinement (0 when none).</summary>
     public int FirstRelevantAfter { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class PostgresMemoryStoreOptions
     /// <summary>The default <see cref="StandbyWait"/>: 10 s.</summary>
     public static readonly TimeSpan DefaultStandbyWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))

@@ -33,8 +33,10 @@ public sealed class FeedbackOutcome
     /// <summary>Why refinement was skipped, or <c>null</c>.</summary>
     public string? SkippedReason { get; }
 
+    /// <summary>Time spent judging.</summary>
     public TimeSpan JudgeTime { get; private init; }
 
+    /// <summary>Time spent refining the vector.</summary>
     public TimeSpan OptimiseTime { get; private init; }
 
     /// <summary>
