@@ -77,6 +77,18 @@ public sealed class IngestFunction : AIFunction
             answer["duplicate_ids"] = result.DuplicateIds; // given more than once: the last copy was stored
         }
 
+        if (result.Replication is { } replication)
+        {
+            // A search on a standby sees this ingest once the standby has replayed it: say where they stood.
+            answer["standbys"] = new Dictionary<string, object?>
+            {
+                ["count"] = replication.Standbys,
+                ["replayed"] = replication.Replayed,
+                ["lag_bytes"] = replication.MaxLagBytes,
+                ["waited_ms"] = Math.Round(replication.Waited.TotalMilliseconds),
+            };
+        }
+
         if (read.Skipped.Count > 0)
         {
             answer["skipped"] = read.Skipped.Select(p => p.ToString()).ToArray();
