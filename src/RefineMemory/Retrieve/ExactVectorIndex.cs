@@ -18,6 +18,10 @@ public sealed class ExactVectorIndex
     private string[] _ids;
     private sbyte[]? _codes;
     private float[]? _codeScales;
+
+    // The largest 8-bit scale ever stored: an upper bound on every row's (a removal leaves it as it is, which only
+    // makes the exactness check of an 8-bit search more cautious).
+    private float _maxCodeScale;
     private int _count;
     private long _version;
 
@@ -103,6 +107,7 @@ public sealed class ExactVectorIndex
             if (_codes is not null)
             {
                 _codeScales![slot] = ScalarQuantizer.Quantize(row, _codes.AsSpan(slot * Dimension, Dimension));
+                _maxCodeScale = Math.Max(_maxCodeScale, _codeScales[slot]);
             }
 
             _version++;
@@ -395,7 +400,7 @@ public sealed class ExactVectorIndex
             // error bound. When that could still reach the k-th exact score, the 8-bit pass has not settled the top k
             // (dense or low-dimensional data): a float32 scan does, so the hits are always the exact top k.
             if (heap.Count == candidates && best.Count == k
-                && heap.Threshold + quantized.ErrorBound(TensorPrimitives.Max(_codeScales.AsSpan(0, n))) >= best.Threshold)
+                && heap.Threshold + quantized.ErrorBound(_maxCodeScale) >= best.Threshold)
             {
                 best = PartitionedScan.TopK(new FloatRowScorer(_data, q), n, k, workers, accept, allScores: null);
             }
