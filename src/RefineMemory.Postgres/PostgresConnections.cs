@@ -23,7 +23,7 @@ internal static class PostgresConnections
         bool reconnected = false, rediscovered = false; // each recovery once: a lost connection, then stale server states
         while (true)
         {
-            Exception failure;
+            NpgsqlException failure;
             try
             {
                 using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal static class PostgresConnections
             }
             else
             {
-                throw Translate((NpgsqlException)failure, servers, collection, operation, write);
+                throw Translate(failure, servers, collection, operation, write);
             }
         }
     }

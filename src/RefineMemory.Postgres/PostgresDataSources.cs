@@ -16,16 +16,22 @@ internal sealed class PostgresDataSources : IDisposable
     public PostgresDataSources(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        Servers = $"{PostgresUri.Servers(settings)}/{settings.Database ?? settings.Username}";
-        IsMultiHost = PostgresUri.IsMultiHost(settings);
+        Servers = PostgresFailures.Describe(settings);
+        bool multiHost = PostgresUri.IsMultiHost(settings);
         string? readTarget = settings.TargetSessionAttributes;
-        if (IsMultiHost)
+        if (multiHost)
         {
             // Targets are chosen per call below; a state read from a server is rechecked after a few seconds, so a
-            // promoted standby takes writes soon after promotion without a restart.
+            // promoted standby takes writes soon after promotion without a restart. What the user set is kept: the
+            // parsed string names each setting given by its canonical keyword, whichever synonym was written.
+            string given = settings.ConnectionString;
             settings.TargetSessionAttributes = null;
-            settings.LoadBalanceHosts = connectionString.Contains("Load Balance Hosts", StringComparison.OrdinalIgnoreCase) ? settings.LoadBalanceHosts : true;
-            if (!connectionString.Contains("Host Recheck Seconds", StringComparison.OrdinalIgnoreCase))
+            if (!given.Contains("Load Balance Hosts=", StringComparison.OrdinalIgnoreCase))
+            {
+                settings.LoadBalanceHosts = true;
+            }
+
+            if (!given.Contains("Host Recheck Seconds=", StringComparison.OrdinalIgnoreCase))
             {
                 settings.HostRecheckSeconds = 2;
             }
@@ -33,7 +39,7 @@ internal sealed class PostgresDataSources : IDisposable
 
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         builder.UseVector();
-        if (!IsMultiHost)
+        if (!multiHost)
         {
             _owner = builder.Build();
             Read = Write = _owner;
@@ -51,9 +57,6 @@ internal sealed class PostgresDataSources : IDisposable
 
     /// <summary>Ingests, schema and index creation: the primary.</summary>
     public NpgsqlDataSource Write { get; }
-
-    /// <summary>Whether several servers were named.</summary>
-    public bool IsMultiHost { get; }
 
     /// <summary>The servers and database, <c>host:port[,host:port]/database</c>, for messages.</summary>
     public string Servers { get; }

@@ -33,9 +33,8 @@ internal static class PostgresFailures
     public static bool IsMissingTable(Exception ex) => ex is PostgresException { SqlState: "42P01" };
 
     /// <summary>"host:port[,host:port]/database" of a data source, for messages (never the password).</summary>
-    public static string Describe(NpgsqlDataSource dataSource)
-    {
-        var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        return $"{PostgresUri.Servers(b)}/{b.Database ?? b.Username}";
-    }
+    public static string Describe(NpgsqlDataSource dataSource) => Describe(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString));
+
+    /// <summary>"host:port[,host:port]/database" of connection settings, for messages (never the password).</summary>
+    public static string Describe(NpgsqlConnectionStringBuilder settings) => $"{PostgresUri.Servers(settings)}/{settings.Database ?? settings.Username}";
 }

@@ -25,20 +25,19 @@ internal static class PostgresReplication
                 using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await reader.ReadAsync(ct).ConfigureAwait(false);
                 int standbys = reader.GetInt32(0), replayed = reader.GetInt32(1);
-                // replay_lsn is hidden from a role without pg_read_all_stats: the lag is then unknown, and not waited for.
-                bool visible = standbys == 0 || reader.GetBoolean(3);
-                long? lag = !visible ? null : reader.IsDBNull(2) ? 0 : Math.Max(0, reader.GetInt64(2));
                 if (standbys == 0)
                 {
                     return null;
                 }
 
+                // replay_lsn is hidden from a role without pg_read_all_stats: the lag is then unknown, and not waited for.
+                bool visible = reader.GetBoolean(3);
+                long? lag = !visible ? null : reader.IsDBNull(2) ? 0 : Math.Max(0, reader.GetInt64(2));
                 if (replayed == standbys || !visible || timer.Elapsed >= wait)
                 {
                     return new ReplicationStatus(standbys, replayed, lag, timer.Elapsed);
                 }
 
-                await reader.DisposeAsync().ConfigureAwait(false);
                 await Task.Delay(Poll, ct).ConfigureAwait(false);
             }
         }, cancellationToken);
