@@ -23,6 +23,16 @@ public sealed class EvalCommandTests : IDisposable
         return path;
     }
 
+    /// <summary>A loopback chat server that judges a pairs file's documents by their gold labels.</summary>
+    private static async Task<LoopbackOpenAIServer> JudgeServerAsync(string pairs)
+    {
+        var relevant = File.ReadLines(pairs).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("label").GetDouble() > 0).Select(e => e.GetProperty("document").GetString()!).ToHashSet();
+        var server = await LoopbackOpenAIServer.StartAsync();
+        server.Labels = (_, text) => relevant.Any(r => text.Contains(r, StringComparison.Ordinal));
+        return server;
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? env, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -86,10 +96,7 @@ public sealed class EvalCommandTests : IDisposable
     public async Task Eval_with_the_chat_judge_talks_to_the_configured_endpoint()
     {
         string pairs = PairsFile(2);
-        var relevant = File.ReadLines(pairs).Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.GetProperty("label").GetDouble() > 0).Select(e => e.GetProperty("document").GetString()!).ToHashSet();
-        await using var server = await LoopbackOpenAIServer.StartAsync();
-        server.Labels = (_, text) => relevant.Any(r => text.Contains(r, StringComparison.Ordinal));
+        await using var server = await JudgeServerAsync(pairs);
         var env = new Dictionary<string, string>
         {
             ["REFINE_CHAT_ENDPOINT"] = server.BaseUri.ToString(),
@@ -114,10 +121,7 @@ public sealed class EvalCommandTests : IDisposable
     public async Task Eval_with_a_batched_chat_judge_in_rounds_reports_the_calls_it_made_per_method()
     {
         string pairs = PairsFile(2);
-        var relevant = File.ReadLines(pairs).Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.GetProperty("label").GetDouble() > 0).Select(e => e.GetProperty("document").GetString()!).ToHashSet();
-        await using var server = await LoopbackOpenAIServer.StartAsync();
-        server.Labels = (_, text) => relevant.Any(r => text.Contains(r, StringComparison.Ordinal));
+        await using var server = await JudgeServerAsync(pairs);
         var env = new Dictionary<string, string>
         {
             ["REFINE_CHAT_ENDPOINT"] = server.BaseUri.ToString(),
