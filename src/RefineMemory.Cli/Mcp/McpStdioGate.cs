@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 
-namespace RefineMemory.Cli.Commands;
+namespace RefineMemory.Cli.Mcp;
 
 /// <summary>
 /// Stands between the MCP client's stdio and the SDK's stream transport. Each line from stdin is checked first:
