@@ -34,6 +34,13 @@ internal static class CliRunner
             }
 
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (parsed.CommandResult.Command.Name == "serve")
+            {
+                // refine serve drains in-flight requests on SIGTERM within its own --shutdown-timeout (its host
+                // handles the signal); the parser's 2-second termination limit would cut that short.
+                config.ProcessTerminationTimeout = null;
+            }
+
             return await parsed.InvokeAsync(config, cts.Token);
         }
         catch (OperationCanceledException)

@@ -63,6 +63,7 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
         refinement.FeedbackCount = request?.FeedbackCount ?? refinement.FeedbackCount;
         refinement.FeedbackFromTop = request?.FeedbackFromTop ?? Math.Min(refinement.FeedbackFromTop, refinement.FeedbackCount);
         refinement.JudgeBudget = request?.JudgeBudget ?? refinement.JudgeBudget;
+        refinement.FeedbackStrategy = request?.FeedbackStrategy ?? refinement.FeedbackStrategy;
         refinement.Validate();
         bool refine = request?.Refine ?? Options.Refine;
         var user = request?.SearchOptions ?? new VectorSearchOptions<TRecord>();

@@ -19,6 +19,9 @@ public sealed class RefinedVectorSearchRequest<TRecord>
     /// <summary>How many of the judged documents are the top-ranked ones.</summary>
     public int? FeedbackFromTop { get; set; }
 
+    /// <summary>Which documents to judge, and in how many rounds (<see cref="Refine.RefinementOptions.FeedbackStrategy"/>).</summary>
+    public Refine.FeedbackStrategy? FeedbackStrategy { get; set; }
+
     /// <summary>Whether to judge and refine; false returns the store's plain ranking.</summary>
     public bool? Refine { get; set; }
 
