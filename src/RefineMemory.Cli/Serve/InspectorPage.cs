@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 namespace RefineMemory.Cli.Serve;
 
 /// <summary>
-/// The inspector page at <c>/</c>: three static files compiled into the tool (no build step, nothing fetched from
+/// The inspector page at <c>/</c>: four static files compiled into the tool (no build step, nothing fetched from
 /// the internet). They hold no data, so they are served without a token; the page asks for the token and sends it
 /// with each call to <see cref="InspectorApi"/>.
 /// </summary>
@@ -17,6 +17,8 @@ internal static class InspectorPage
         ["/"] = ("index.html", "text/html; charset=utf-8"),
         ["/inspector.js"] = ("inspector.js", "text/javascript; charset=utf-8"),
         ["/inspector.css"] = ("inspector.css", "text/css; charset=utf-8"),
+        ["/favicon.svg"] = ("favicon.svg", "image/svg+xml"),
+        ["/favicon.ico"] = ("favicon.svg", "image/svg+xml"),
     };
 
     public static bool Serves(PathString path) => path.HasValue && Files.ContainsKey(path.Value!);

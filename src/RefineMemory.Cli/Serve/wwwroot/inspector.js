@@ -6,12 +6,19 @@
   const svgNs = "http://www.w3.org/2000/svg";
   const tokenKey = "refine-serve-token";
 
-  // A link such as http://host:5077/#token=... hands the page its token once; it is kept for this tab only.
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.get("token")) {
-    sessionStorage.setItem(tokenKey, fragment.get("token"));
+  // A link such as http://host:5077/#token=... hands the page its token once; it is kept for this tab only,
+  // and the fragment (which never reaches the server) leaves the address bar and the history.
+  function takeTokenFromFragment() {
+    const token = new URLSearchParams(location.hash.slice(1)).get("token");
+    if (!token) return false;
+    sessionStorage.setItem(tokenKey, token);
     history.replaceState(null, "", location.pathname);
+    return true;
   }
+  takeTokenFromFragment();
+  window.addEventListener("hashchange", () => {
+    if (takeTokenFromFragment()) loadCollections().catch(err => status(err.message, true));
+  });
 
   async function api(path, body) {
     const headers = { "Accept": "application/json" };
@@ -79,26 +86,26 @@
     return m;
   }
 
-  function drawSlope(before, after) {
+  // Lines from each document's row before to its row after, measured from the rows as laid out.
+  function drawSlope() {
     const svg = $("slope");
-    const row = 3.2 * 14 + 0.3 * 14; // the height of one ranking row (see .ranking li)
-    const top = 2.4 * 14; // below the column headings
-    const height = top + row * Math.max(before.length, after.length);
+    const box = svg.getBoundingClientRect();
+    const height = $("rankings").getBoundingClientRect().height;
     svg.setAttribute("viewBox", `0 0 120 ${height}`);
     svg.setAttribute("height", height);
     svg.replaceChildren();
-    const afterRank = new Map(after.map(h => [h.id, h.rank]));
-    for (const hit of before) {
-      const to = afterRank.get(hit.id);
+    const middle = li => { const r = li.getBoundingClientRect(); return r.top + r.height / 2 - box.top; };
+    const afterRows = new Map([...$("after").children].map(li => [li.dataset.id, li]));
+    for (const li of $("before").children) {
+      const target = afterRows.get(li.dataset.id);
+      const from = [...$("before").children].indexOf(li), to = target ? [...$("after").children].indexOf(target) : -1;
       const line = document.createElementNS(svgNs, "line");
-      const y1 = top + (hit.rank - 0.5) * row;
-      const y2 = to ? top + (to - 0.5) * row : height;
-      line.setAttribute("x1", 4); line.setAttribute("y1", y1);
-      line.setAttribute("x2", 116); line.setAttribute("y2", y2);
-      line.setAttribute("stroke", !to ? "#c2410c" : to < hit.rank ? "#1a8f3c" : to > hit.rank ? "#d97706" : "#99a");
+      line.setAttribute("x1", 4); line.setAttribute("y1", middle(li));
+      line.setAttribute("x2", 116); line.setAttribute("y2", target ? middle(target) : height - 2);
+      line.setAttribute("stroke", !target ? "#c2410c" : to < from ? "#1a8f3c" : to > from ? "#d97706" : "#99a");
       line.setAttribute("stroke-width", 2);
-      line.setAttribute("stroke-dasharray", to ? "" : "4 3");
-      line.dataset.id = hit.id;
+      if (!target) line.setAttribute("stroke-dasharray", "4 3");
+      line.dataset.id = li.dataset.id;
       svg.append(line);
     }
   }
@@ -185,11 +192,11 @@
       const beforeRanks = new Map(before.map(h => [h.id, h.rank]));
       $("before").replaceChildren(...before.map(h => item(h, judgedById, null)));
       $("after").replaceChildren(...after.map(h => item(h, judgedById, movementOf(h, beforeRanks))));
-      drawSlope(before, after);
+      for (const id of ["summary", "rankings", "details"]) $(id).hidden = false;
+      drawSlope();
       drawLoss(result.diagnostics.loss);
       showSummary(result);
       showJudged(result.diagnostics.judged);
-      for (const id of ["summary", "rankings", "details"]) $(id).hidden = false;
       status(`Done: ${after.length} results, ${result.diagnostics.judgements} documents judged in ${result.diagnostics.judgeCalls} calls.`);
     } catch (e) {
       status(e.message, true);
