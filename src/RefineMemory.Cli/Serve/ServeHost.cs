@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
 
 namespace RefineMemory.Cli.Serve;
@@ -46,7 +47,10 @@ internal static class ServeHost
                 .WithExposedHeaders("Mcp-Session-Id").AllowAnyMethod()));
         }
 
-        addServices(builder.Services).WithHttpTransport();
+        // Sessions for clients that initialize (logging level, cancellation and server-to-client messages are per
+        // session); clients of the session-less 2026-07-28 revision are served statelessly on the same endpoint.
+        // No event store (SSE resumability): the SDK marks its store obsolete with sessions, which 2025-11-25 clients need.
+        addServices(builder.Services).WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
         var app = builder.Build();
         var gates = app.Services.GetRequiredService<RequestGates>();
         app.Use(gates.InvokeAsync);
