@@ -5,6 +5,7 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace RefineMemory.Notebooks.Tests;
 
@@ -39,10 +40,17 @@ internal static partial class NotebookRunner
         }
 
         string previous = Directory.GetCurrentDirectory();
+        string packages = Directory.CreateTempSubdirectory("refine-notebook-nuget-").FullName;
+        using var restore = new ScopedEnvironment(IsolatedNuGetCache(packages));
         Directory.SetCurrentDirectory(folder); // the notebook's own paths (data, models, outputs) are relative to it, as in VS Code
         try
         {
-            using var kernel = new CSharpKernel().UseKernelHelpers();
+            // As the Polyglot host wires it: the assemblies of each restored package become references of the C# kernel.
+            using var kernel = new CSharpKernel().UseKernelHelpers().UseNugetDirective((k, packages) =>
+            {
+                k.AddAssemblyReferences(packages.SelectMany(p => p.AssemblyPaths));
+                return Task.CompletedTask;
+            });
             var runs = new List<CellRun>(cells.Count);
             foreach (var (cell, index) in cells)
             {
@@ -65,11 +73,34 @@ internal static partial class NotebookRunner
         finally
         {
             Directory.SetCurrentDirectory(previous);
+            Directory.Delete(packages, recursive: true);
         }
     }
 
-    /// <summary>Every <c>#r "relative/path"</c> made absolute against <paramref name="folder"/> (Roslyn resolves it against the process's folder).</summary>
+    /// <summary>
+    /// NuGet settings for the notebook's <c>#r "nuget: ..."</c>: a packages folder of its own, so RefineMemory.* at this
+    /// version always comes from the packed folder (make pack), never from a copy an earlier run left in the machine's
+    /// cache; the machine's cache as a read-only fallback, so the other packages are not extracted again.
+    /// </summary>
+    private static Dictionary<string, string?> IsolatedNuGetCache(string packages) => new()
+    {
+        ["NUGET_PACKAGES"] = packages,
+        ["NUGET_FALLBACK_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
+            ? cache
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+    };
+
+    /// <summary>
+    /// Every <c>#r "relative/path"</c> and <c>#i "nuget: relative/folder"</c> made absolute against <paramref name="folder"/>
+    /// (Roslyn resolves the first against the process's folder; NuGet refuses the second as "Invalid URI").
+    /// </summary>
     internal static string AbsoluteReferences(string code, string folder) =>
+        NuGetSource().Replace(FileReferences(code, folder), m =>
+            Path.IsPathRooted(m.Groups["path"].Value) || m.Groups["path"].Value.Contains("://", StringComparison.Ordinal)
+                ? m.Value
+                : $"#i \"nuget: {Path.GetFullPath(Path.Combine(folder, m.Groups["path"].Value))}\"");
+
+    private static string FileReferences(string code, string folder) =>
         FileReference().Replace(code, m =>
             m.Groups["path"].Value is var reference && (Path.IsPathRooted(reference) || reference.Contains(':', StringComparison.Ordinal))
                 ? m.Value
@@ -77,6 +108,9 @@ internal static partial class NotebookRunner
 
     [GeneratedRegex("""^#r\s+"(?<path>[^"]+)"[ \t]*$""", RegexOptions.Multiline)]
     private static partial Regex FileReference();
+
+    [GeneratedRegex("""^#i\s+"nuget:\s*(?<path>[^"]+)"[ \t]*$""", RegexOptions.Multiline)]
+    private static partial Regex NuGetSource();
 }
 
 /// <summary>One code cell's run: its position among the notebook's cells, its code and what the kernel reported.</summary>

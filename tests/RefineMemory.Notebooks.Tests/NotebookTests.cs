@@ -117,11 +117,11 @@ public sealed partial class NotebookTests(ITestOutputHelper output)
     [Fact]
     public void Relative_file_references_resolve_against_the_notebook_folder_and_others_stay()
     {
-        string code = "#r \"../lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;";
+        string code = "#i \"nuget: ../artifacts/packages\"\n#i \"nuget: https://api.nuget.org/v3/index.json\"\n#r \"../lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;";
 
         string resolved = NotebookRunner.AbsoluteReferences(code, "/repo/notebooks");
 
-        Assert.Equal("#r \"/repo/lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;", resolved);
+        Assert.Equal("#i \"nuget: /repo/artifacts/packages\"\n#i \"nuget: https://api.nuget.org/v3/index.json\"\n#r \"/repo/lib/A.dll\"\n#r \"nuget: Some.Package, 1.0.0\"\n#r \"/abs/B.dll\"\nvar a = 1;", resolved);
     }
 
     /// <summary>What the Semantic Kernel notebook must show, whatever its judge: the plugin invoked through the kernel, its tool output, the diagnostics agreeing with it, three charts, MAP, and SK's search plugin over a VectorData collection agreeing too.</summary>
