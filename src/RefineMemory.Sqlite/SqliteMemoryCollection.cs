@@ -24,7 +24,7 @@ internal sealed class SqliteMemoryCollection : IMemoryCollection
         EmbeddingModel = embeddingModel;
         Generation = generation;
         Index = new ExactVectorIndex(dimension, indexOptions);
-        Chunks = new ExactMemoryChunks(name, Index, id => _records.TryGetValue(id, out var r) ? r : null);
+        Chunks = new ExactMemoryChunks(name, Index, id => _records.TryGetValue(id, out var r) ? r : null) { StoreSystemName = "sqlite" };
     }
 
     public IVectorSearchable<MemoryRecord> Chunks { get; }

@@ -153,7 +153,9 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        return serviceKey is not null ? null
+            : serviceType == typeof(VectorStoreCollectionMetadata) ? new VectorStoreCollectionMetadata { CollectionName = _collection, VectorStoreSystemName = "postgresql" }
+            : serviceType.IsInstanceOfType(this) ? this : null;
     }
 
     /// <summary>

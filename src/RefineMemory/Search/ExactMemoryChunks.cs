@@ -30,6 +30,13 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
         _record = record;
     }
 
+    /// <summary>
+    /// The store the chunks come from, as OpenTelemetry's <c>db.system.name</c> (e.g. <c>sqlite</c>); with the collection's
+    /// name it answers <see cref="GetService"/> for <see cref="VectorStoreCollectionMetadata"/>, so a refined search's
+    /// spans and metrics name the memory collection. Default <c>refinememory.exact-in-memory</c>.
+    /// </summary>
+    public string StoreSystemName { get; init; } = "refinememory.exact-in-memory";
+
     /// <inheritdoc />
     public async IAsyncEnumerable<VectorSearchResult<MemoryRecord>> SearchAsync<TInput>(
         TInput searchValue, int top, VectorSearchOptions<MemoryRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -81,7 +88,9 @@ public sealed class ExactMemoryChunks : IVectorSearchable<MemoryRecord>, IRanked
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        return serviceKey is not null ? null
+            : serviceType == typeof(VectorStoreCollectionMetadata) ? new VectorStoreCollectionMetadata { CollectionName = _collection, VectorStoreSystemName = StoreSystemName }
+            : serviceType.IsInstanceOfType(this) ? this : null;
     }
 
     private MemoryRecord? Record(string id, bool includeVector)
