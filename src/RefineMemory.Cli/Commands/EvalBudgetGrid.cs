@@ -22,6 +22,9 @@ internal static class EvalBudgetGrid
     private const int ChoiceBudget = 10;
     private const int ReferenceBudget = 20;
 
+    /// <summary>The method name of the fused final ranking (<see cref="RefinementOptions.Fusion"/>), scored in every cell on the same judgments where the strategy allows.</summary>
+    private const string FusedMethod = "fused";
+
     private static readonly string[] ValidationSets = ["argkp21:dev", "clinc150:val", "cranfield:val"];
     private static readonly string[] DefaultJudges = ["gold", "simulated:0.2"];
     private static readonly int[] DefaultBudgets = [5, 10, 20];
@@ -29,9 +32,10 @@ internal static class EvalBudgetGrid
     /// <summary>The budgets and strategies of one grid.</summary>
     public sealed record Grid(IReadOnlyList<int> Budgets, IReadOnlyList<FeedbackStrategy> Strategies);
 
-    /// <summary>One cell: the means over the split's queries.</summary>
+    /// <summary>One cell: the means over the split's queries, and the paired-bootstrap interval of the relative MAP gain.</summary>
     public sealed record Cell(string Set, string Judge, bool Oracle, string Strategy, int Budget, int Queries,
-        double Baseline, double Refined, double? Rerank, double CallsPerQuery, double JudgementsPerQuery, int StoppedEarly);
+        double Baseline, double Refined, double? Rerank, double CallsPerQuery, double JudgementsPerQuery, int StoppedEarly,
+        double GainLow = double.NaN, double GainHigh = double.NaN, double? Fused = null);
 
     public static Grid Parse(IReadOnlyList<string>? budgets, IReadOnlyList<string>? strategies)
     {
@@ -56,7 +60,7 @@ internal static class EvalBudgetGrid
                 {
                     foreach (var strategy in grid.Strategies)
                     {
-                        var s = settings with { Dataset = set, Judge = judgeSpec, Feedback = budget, Strategy = strategy, IncludeRerank = true, BootstrapSamples = 1 };
+                        var s = settings with { Dataset = set, Judge = judgeSpec, Feedback = budget, Strategy = strategy, IncludeRerank = true };
                         var cell = await RunCellAsync(s, data, embeddings, ct);
                         cells.Add(cell);
                         console.MarkupLineInterpolated($"{set} {judgeSpec} {cell.Strategy}/{budget}: MAP {EvalPipeline.F(cell.Baseline)} -> {EvalPipeline.F(cell.Refined)} ({EvalPipeline.Percent(cell.Refined / cell.Baseline - 1)}), {cell.CallsPerQuery:0.##} calls and {cell.JudgementsPerQuery:0.##} judgements per query");
@@ -66,7 +70,8 @@ internal static class EvalBudgetGrid
         }
 
         Directory.CreateDirectory(outDir);
-        string markdown = Markdown(cells, settings, commandLine, started.Elapsed);
+        string splits = datasets is null ? "validation splits" : string.Join(", ", datasets);
+        string markdown = Markdown(cells, settings, splits, commandLine, started.Elapsed);
         await File.WriteAllTextAsync(Path.Combine(outDir, "budget.md"), markdown, ct);
         await File.WriteAllTextAsync(Path.Combine(outDir, "budget.json"), JsonSerializer.Serialize(cells, new JsonSerializerOptions { WriteIndented = true }), ct);
         console.WriteLine(markdown);
@@ -79,12 +84,18 @@ internal static class EvalBudgetGrid
         var judge = EvalJudgeFactory.Create(s.Judge, data, s);
         try
         {
-            var result = await new EvaluationRunner(judge.JudgeFor, s.ToOptions()).RunAsync(data, embeddings, null, ct);
+            var options = s.ToOptions();
+            var fused = options.Refinement.Clone();
+            fused.Fusion = true;
+            options.AlternativeRefinements = [(FusedMethod, fused)];
+            var result = await new EvaluationRunner(judge.JudgeFor, options).RunAsync(data, embeddings, null, ct);
             var refined = result.Summary(EvalMethods.Refined);
             int n = Math.Max(1, result.Queries.Count);
             return new Cell(s.Dataset, s.Judge, judge.IsOracle, FeedbackStrategyNames.Of(s.Strategy), s.Feedback, result.Queries.Count,
                 result.Summary(EvalMethods.Baseline).Map, refined.Map, result.MethodNames.Contains(EvalMethods.Rerank) ? result.Summary(EvalMethods.Rerank).Map : null,
-                (double)refined.JudgeCalls / n, (double)refined.Judgements / n, result.Queries.Count(q => q.StoppedEarly));
+                (double)refined.JudgeCalls / n, (double)refined.Judgements / n, result.Queries.Count(q => q.StoppedEarly),
+                refined.MapVersusBaseline?.RelativeLow ?? double.NaN, refined.MapVersusBaseline?.RelativeHigh ?? double.NaN,
+                result.Summary(EvalMethods.RefinedWith(FusedMethod)).Map);
         }
         finally
         {
@@ -118,6 +129,25 @@ internal static class EvalBudgetGrid
             : (passing[0].Strategy, FormattableString.Invariant($"passes every cell at budget {ChoiceBudget} with the highest mean relative gain ({EvalPipeline.Percent(passing[0].Gain)}); {passing.Length} strategies pass"));
     }
 
+    /// <summary>
+    /// The fusion rule, written before the validation grid ran: fusion becomes the default when, at the default setting
+    /// (top, budget 20), on every set and with every judge, the fused MAP is at least the refined MAP and at least the
+    /// baseline; otherwise it stays an option.
+    /// </summary>
+    internal static (bool On, string Why) ChooseFusion(IReadOnlyList<Cell> cells)
+    {
+        var atDefault = cells.Where(c => c.Budget == ReferenceBudget && c.Strategy == FeedbackStrategyNames.Of(FeedbackStrategy.Top) && c.Fused is not null).ToArray();
+        if (atDefault.Length == 0)
+        {
+            return (false, FormattableString.Invariant($"the rule needs top/{ReferenceBudget} with the fused ranking in the grid; it was not applied"));
+        }
+
+        var failing = atDefault.Where(c => c.Fused < c.Refined || c.Fused < c.Baseline).Select(c => $"{c.Set} {c.Judge}").ToArray();
+        return failing.Length == 0
+            ? (true, FormattableString.Invariant($"fused >= refined and >= baseline in all {atDefault.Length} cells"))
+            : (false, $"fused falls below refined or the baseline in {failing.Length} of {atDefault.Length} cells: {string.Join(", ", failing)}");
+    }
+
     private static bool Passes(Cell c, Cell topAt20) => c.Judge switch
     {
         "gold" => c.Refined >= topAt20.Refined && (c.Rerank is not double rerank || c.Refined > rerank),
@@ -126,12 +156,15 @@ internal static class EvalBudgetGrid
         _ => c.Refined >= c.Baseline,
     };
 
-    private static string Markdown(IReadOnlyList<Cell> cells, EvalSettings s, string commandLine, TimeSpan elapsed)
+    private static string Interval(Cell c) =>
+        double.IsNaN(c.GainLow) ? "" : $" [{EvalPipeline.Percent(c.GainLow)}, {EvalPipeline.Percent(c.GainHigh)}]";
+
+    private static string Markdown(IReadOnlyList<Cell> cells, EvalSettings s, string splits, string commandLine, TimeSpan elapsed)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder()
-            .Append(inv, $"### Feedback budget grid (validation splits)\n\nEmbedder `{s.Embedder}`, queries {(s.UseInstructions ? "with the instruction template" : "as written")}, the default step. ")
-            .Append("Cells: refined MAP (relative gain over the baseline) · rerank-only MAP · judge calls / judgements per query. ")
+            .Append(inv, $"### Feedback budget grid ({splits})\n\nEmbedder `{s.Embedder}`, queries {(s.UseInstructions ? "with the instruction template" : "as written")}, the default step. ")
+            .Append(inv, $"Cells: refined MAP (relative gain over the baseline [95 % paired-bootstrap interval over queries, {s.BootstrapSamples} resamples]) · rerank-only MAP · fused MAP (the refined search with the judge's verdicts kept, `RefinementOptions.Fusion`) · judge calls / judgements per query. ")
             .Append("Calls count model calls only (0 for gold and simulated judges, which are oracles and call no model). ")
             .Append(inv, $"Produced by `{commandLine}` on {DateTime.UtcNow:yyyy-MM-dd} in {elapsed.TotalMinutes:0.#} min.\n");
         foreach (var byJudge in cells.GroupBy(c => c.Judge))
@@ -144,7 +177,7 @@ internal static class EvalBudgetGrid
                 foreach (int b in budgets)
                 {
                     sb.Append(row.FirstOrDefault(c => c.Budget == b) is { } c
-                        ? string.Create(inv, $" {c.Refined:0.000} ({EvalPipeline.Percent(c.Refined / c.Baseline - 1)}) · {(c.Rerank is double r ? r.ToString("0.000", inv) : "-")} · {c.CallsPerQuery:0.#}/{c.JudgementsPerQuery:0.#} |")
+                        ? string.Create(inv, $" {c.Refined:0.000} ({EvalPipeline.Percent(c.Refined / c.Baseline - 1)}{Interval(c)}) · {(c.Rerank is double r ? r.ToString("0.000", inv) : "-")} · {(c.Fused is double f ? f.ToString("0.000", inv) : "-")} · {c.CallsPerQuery:0.#}/{c.JudgementsPerQuery:0.#} |")
                         : " - |");
                 }
 
@@ -153,6 +186,8 @@ internal static class EvalBudgetGrid
         }
 
         var (strategy, why) = Choose(cells);
-        return sb.Append(inv, $"\nRule ({nameof(Choose)}): at budget {ChoiceBudget} on every set, gold >= top/{ReferenceBudget} and > rerank-only; simulated:0.2 >= 90 % of top/{ReferenceBudget}'s gain and >= baseline; other judges >= baseline; then the highest mean gain.\n\nChosen: **{strategy}** ({why}).\n").ToString();
+        var (fusion, fusionWhy) = ChooseFusion(cells);
+        return sb.Append(inv, $"\nRule ({nameof(Choose)}): at budget {ChoiceBudget} on every set, gold >= top/{ReferenceBudget} and > rerank-only; simulated:0.2 >= 90 % of top/{ReferenceBudget}'s gain and >= baseline; other judges >= baseline; then the highest mean gain.\n\nChosen: **{strategy}** ({why}).\n")
+            .Append(inv, $"\nFusion rule ({nameof(ChooseFusion)}): on by default when, at top/{ReferenceBudget}, on every set and with every judge, the fused MAP is at least the refined MAP and at least the baseline.\n\nFusion by default: **{(fusion ? "on" : "off")}** ({fusionWhy}).\n").ToString();
     }
 }

@@ -62,10 +62,12 @@ internal sealed class PoolSearch
         var result = await pipeline.SearchAsync(query.Text, Size, new RefinedVectorSearchRequest<MemoryRecord> { QueryVector = queryVector }, cancellationToken).ConfigureAwait(false);
         var before = new float[Size];
         var after = new float[Size];
+        // A fused ranking is not in score order (the verdicts placed the judged documents): its rank is its score.
+        bool fused = refinement.Fusion && result.Diagnostics.Refined;
         foreach (var hit in result.Hits)
         {
             int p = _position[hit.Record.Id];
-            after[p] = (float)hit.Score!.Value;
+            after[p] = fused ? Size - hit.Rank + 1 : (float)hit.Score!.Value;
             before[p] = (float)(hit.ScoreBefore ?? hit.Score!.Value);
         }
 

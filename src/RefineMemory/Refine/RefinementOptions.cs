@@ -113,6 +113,13 @@ public sealed class RefinementOptions
     /// <summary>How many of the best documents <see cref="FeedbackStrategy.EarlyStop"/> watches for change. Default 10 (a search's default top).</summary>
     public int EarlyStopDepth { get; set; } = 10;
 
+    /// <summary>
+    /// Whether the final ranking keeps the judge's verdicts: documents judged relevant (score at least 0.5) first, by
+    /// judge score; then the refined ranking of the documents nobody judged; those judged not relevant last. Default
+    /// false: the refined ranking alone, the paper's protocol (docs/evaluation.md compares both on validation).
+    /// </summary>
+    public bool Fusion { get; set; }
+
     /// <summary>Seed of the feedback sampler. Default 42.</summary>
     public int Seed { get; set; } = 42;
 

@@ -113,8 +113,15 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
         if (rescored)
         {
             using var span = RefineMemoryTelemetry.StartStage(TelemetryStage.Rescore);
-            var after = await SearchStoreAsync(outcome!.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
-            hits = Rerank(firstSearch, after, user.Skip);
+            if (refinement.Fusion)
+            {
+                hits = await FuseAsync(firstSearch, outcome!, positions, top, user, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var after = await SearchStoreAsync(outcome!.QueryVector, top, Final(user), cancellationToken).ConfigureAwait(false);
+                hits = Rerank(firstSearch, after, user.Skip);
+            }
         }
         else if (user.ScoreThreshold is null)
         {
@@ -318,6 +325,41 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
         }
 
         return hits;
+    }
+
+    /// <summary>
+    /// The fused final ranking (<see cref="FusedRanking"/>): the refined search deep enough to hold the page after the
+    /// judged documents are moved out, then the verdicts applied. A judged document the refined search did not return
+    /// (unless a score threshold excludes it) keeps its place by its verdict, with its cosine to the refined query.
+    /// </summary>
+    private async Task<RefinedVectorSearchHit<TRecord>[]> FuseAsync(FirstSearch first, FeedbackOutcome outcome, int[] positions, int top, VectorSearchOptions<TRecord> user, CancellationToken cancellationToken)
+    {
+        var verdicts = outcome.Refinement!.Judged;
+        var options = Final(user);
+        options.Skip = 0;
+        var refined = Rerank(first, await SearchStoreAsync(outcome.QueryVector, user.Skip + top + verdicts.Count, options, cancellationToken).ConfigureAwait(false), 0);
+        var returned = refined.ToDictionary(h => _records.Key(h.Record), StringComparer.Ordinal);
+        var positionOf = new Dictionary<string, int>(positions.Length, StringComparer.Ordinal);
+        foreach (int p in positions)
+        {
+            positionOf.TryAdd(_records.Key(first.Results[p].Record), p);
+        }
+
+        var judged = new Dictionary<string, (JudgedDocument, RefinedVectorSearchHit<TRecord>)>(verdicts.Count, StringComparer.Ordinal);
+        foreach (var verdict in verdicts)
+        {
+            if (returned.TryGetValue(verdict.Id, out var hit))
+            {
+                judged[verdict.Id] = (verdict, hit);
+            }
+            else if (user.ScoreThreshold is null && positionOf.TryGetValue(verdict.Id, out int p))
+            {
+                var r = first.Results[p];
+                judged[verdict.Id] = (verdict, new RefinedVectorSearchHit<TRecord>(r.Record, verdict.CosineAfter, r.Score, 0, p + 1));
+            }
+        }
+
+        return FusedRanking.Fuse(refined, judged, _records.Key, user.Skip, top);
     }
 
     private Dictionary<string, (int Rank, double? Score)> FirstRanks(IReadOnlyList<VectorSearchResult<TRecord>> results)
