@@ -74,8 +74,9 @@ internal static class IngestCommand
                 }
             });
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
+            // The collection name and the --db path are the user's text: cleaned like every other human line.
+            Console.Out.WriteLine(TerminalText.Clean(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}")));
             if (r.Replication is { } rep)
             {
                 string behind = rep.MaxLagBytes is { } lag ? FormattableString.Invariant($"up to {lag} bytes of WAL") : "an unknown amount (this role may not read pg_stat_replication)";
