@@ -34,6 +34,11 @@ internal static class IngestCommand
                 Console.Error.WriteLine($"ingest: skipped {TerminalText.Clean(skipped.ToString())}");
             }
 
+            foreach (string warning in read.Warnings)
+            {
+                Console.Error.WriteLine($"ingest: warning: {TerminalText.Clean(warning)}");
+            }
+
             var documents = read.Documents;
             if (documents.Count == 0)
             {
@@ -94,6 +99,11 @@ internal static class IngestCommand
             if (read.Skipped.Count > 0)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read.Skipped.Count} path(s) skipped (listed on stderr)."));
+            }
+
+            if (read.Warnings.Count > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read.Warnings.Count} file(s) not valid UTF-8, read with U+FFFD in place of the invalid bytes (listed on stderr)."));
             }
 
             return 0;
