@@ -55,7 +55,7 @@ public sealed class SpecialFileTests
 
         var (server, env) = await ServerAsync();
         await using var _ = server;
-        var cli = await RunRefineAsync(env, "ingest", "/dev/zero", "-c", "c", "--db", db.Path, "--embedder", "openai");
+        var cli = await RefineCli.RunAsync(env, "ingest", "/dev/zero", "-c", "c", "--db", db.Path, "--embedder", "openai");
         Assert.Equal(2, cli.Code);
         Assert.Equal("refine: error: '/dev/zero' is a character device, not a regular file; only regular files are read (a FIFO would wait for a writer, a device read without end).", cli.Stderr.Trim());
     }
@@ -82,7 +82,7 @@ public sealed class SpecialFileTests
 
         var (server, env) = await ServerAsync();
         await using var _ = server;
-        var cli = await RunRefineAsync(env, "ingest", d, "-c", "c", "--db", db.Path, "--embedder", "openai");
+        var cli = await RefineCli.RunAsync(env, "ingest", d, "-c", "c", "--db", db.Path, "--embedder", "openai");
         Assert.True(cli.Code == 0, cli.Stderr);
         Assert.Contains($"ingest: warning: {Path.Combine(d, "bad.txt")}: not valid UTF-8", cli.Stderr, StringComparison.Ordinal);
         Assert.Contains("2 file(s) not valid UTF-8, read with U+FFFD", cli.Stdout, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class SpecialFileTests
         await File.WriteAllTextAsync(doc, "hello");
         string evilDb = Path.Combine(db.Folder, "m\u001b]0;PWNED\u0007.db");
 
-        var cli = await RunRefineAsync(env, "ingest", doc, "-c", "c\u001b[2Jx", "--db", evilDb, "--embedder", "openai");
+        var cli = await RefineCli.RunAsync(env, "ingest", doc, "-c", "c\u001b[2Jx", "--db", evilDb, "--embedder", "openai");
 
         Assert.True(cli.Code == 0, cli.Stderr);
         Assert.StartsWith("c [2Jx: 1 added", cli.Stdout, StringComparison.Ordinal); // before: the ESC reached the terminal raw
@@ -113,15 +113,6 @@ public sealed class SpecialFileTests
         string err = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)}: {err}");
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunRefineAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
-    {
-        using var process = RefineCli.Start(env, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static async Task<(LoopbackOpenAIServer Server, Dictionary<string, string?> Env)> ServerAsync()

@@ -47,7 +47,7 @@ public static class DocumentReader
                 await ReadFileAsync(file, relative, options, documents, warnings, cancellationToken).ConfigureAwait(false);
             }
 
-            return new DocumentReadResult(documents, walker.Skipped) { Warnings = warnings };
+            return new DocumentReadResult(documents, walker.Skipped) { Warnings = warnings, Folder = full };
         }
 
         if (FileKind.NotRegular(full) is { } kind)
