@@ -81,6 +81,15 @@ internal static class PostgresConnections
             };
         }
 
+        if (!opened && PostgresFailures.IsTimeout(ex))
+        {
+            // No statement ran: the server (or something at its address) accepted the connection but never answered.
+            return new PostgresUnavailableException($"PostgreSQL at {server} did not answer within the connection timeout; {subject} was not run. Is the server overloaded, or is something else listening there?", ex)
+            {
+                VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+            };
+        }
+
         if (PostgresFailures.IsLockTimeout(ex))
         {
             return new PostgresTimeoutException($"PostgreSQL at {server}: {subject} waited past its lock timeout (another session holds a lock on the tables) and was cancelled; nothing it would have written was committed.", ex)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using RefineMemory.Memory;
@@ -87,6 +89,19 @@ public sealed class StoreFailureTests(PostgresServer server) : IAsyncLifetime
         await tx.RollbackAsync();
 
         Assert.Equal(0, (await SearchAsync(collection, server.Uri)).Code); // the lock gone, the same search answers
+    }
+
+    [Fact]
+    public async Task A_server_that_accepts_but_never_answers_is_unavailable_after_the_connection_timeout_with_exit_4()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(); // accepts (the kernel completes the handshake) and never says a word
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var clock = Stopwatch.StartNew();
+        var run = await SearchAsync("docs", $"postgresql://postgres:{Secret}@127.0.0.1:{port}/postgres?connect_timeout=2");
+        Assert.True(run.Code == 4, $"exit {run.Code}: {run.Err}"); // before: exit 1, "unexpected TimeoutException: ... ran past its statement timeout"
+        Assert.Equal($"refine: error: PostgreSQL at 127.0.0.1:{port}/postgres did not answer within the connection timeout; OpenMemory was not run. Is the server overloaded, or is something else listening there?", run.Err.Trim());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
     }
 
     [Fact]
