@@ -117,6 +117,38 @@ public sealed class ServerStopTests(PostgresServer server) : IAsyncLifetime
         Assert.DoesNotContain(Secret, run.Err + run.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refine_ingest_with_the_server_shutting_down_under_it_exits_4_in_one_line_and_a_second_run_completes()
+    {
+        string collection = PostgresServer.NewName("stopingest");
+        string input = Path.Combine(Path.GetTempPath(), $"wt26-{collection}.jsonl");
+        await File.WriteAllLinesAsync(input, Documents(0, 40).Select(d => System.Text.Json.JsonSerializer.Serialize(new { id = d.Id, text = d.Text })));
+        string db = server.UriFor("postgres", password: Secret);
+        Assert.Equal(0, (await RefineProcess.RunAsync(_models.BaseUri, "ingest", input, "--collection", collection, "--db", db, "--embedder", "openai")).Code);
+        await File.AppendAllLinesAsync(input, Documents(40, 10).Select(d => System.Text.Json.JsonSerializer.Serialize(new { id = d.Id, text = d.Text })));
+
+        Task<(int Code, string Out, string Err)> child;
+        using (var blocker = await LockAsync("refine_memory_documents"))
+        {
+            child = RefineProcess.RunAsync(_models.BaseUri, "ingest", input, "--collection", collection, "--db", db, "--embedder", "openai");
+            await WaitForLockWaiterAsync();
+            await server.StopAsync();
+        }
+
+        var run = await child;
+        await StartAsync();
+        Assert.True(run.Code == 4, $"exit {run.Code}: {run.Err}");
+        Assert.Single(run.Err.Split('\n'), l => l.StartsWith("refine:", StringComparison.Ordinal));
+        Assert.Contains($"refine: error: PostgreSQL at 127.0.0.1:{server.Port}/postgres", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, run.Err + run.Out, StringComparison.Ordinal);
+
+        var again = await RefineProcess.RunAsync(_models.BaseUri, "ingest", input, "--collection", collection, "--db", db, "--embedder", "openai");
+        Assert.True(again.Code == 0, again.Err);
+        Assert.StartsWith($"{collection}: 10 added, 0 updated, 40 unchanged;", again.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, again.Out + again.Err, StringComparison.Ordinal);
+        File.Delete(input);
+    }
+
     private static MemoryDocument[] Documents(int from, int count) =>
         [.. Enumerable.Range(from, count).Select(i => new MemoryDocument($"d{i}", $"note {i} about refunds and topic {i % 3}"))];
 
