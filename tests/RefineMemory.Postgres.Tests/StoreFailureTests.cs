@@ -111,6 +111,9 @@ public sealed class StoreFailureTests(PostgresServer server) : IAsyncLifetime
         using var embedder = Embedder();
         using var lockOnly = Open(embedder, o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
         using var statementOnly = Open(embedder, o => (o.LockTimeout, o.StatementTimeout) = (null, TimeSpan.FromSeconds(1)));
+        // The connection string's own lock_timeout wins over ours; deadlock_timeout is another setting, which does not.
+        using var usersOwn = Open(embedder, o => (o.ConnectionString, o.LockTimeout) = (server.ConnectionString + ";Options=-c lock_timeout=300ms", TimeSpan.FromMinutes(1)));
+        using var otherSetting = Open(embedder, o => (o.ConnectionString, o.LockTimeout) = (server.ConnectionString + ";Options=-c deadlock_timeout=2s", TimeSpan.FromMilliseconds(300)));
         using (var blocker = await server.DataSource.OpenConnectionAsync())
         using (var tx = await blocker.BeginTransactionAsync())
         {
@@ -122,6 +125,13 @@ public sealed class StoreFailureTests(PostgresServer server) : IAsyncLifetime
             var locked = await Assert.ThrowsAsync<PostgresTimeoutException>(() => SearchAsync(lockOnly, collection));
             Assert.True(locked.LockTimeout);
             Assert.Equal($"127.0.0.1:{server.Port}/postgres", locked.Server);
+            foreach (var store in new[] { usersOwn, otherSetting })
+            {
+                var watch = Stopwatch.StartNew();
+                Assert.True((await Assert.ThrowsAsync<PostgresTimeoutException>(() => SearchAsync(store, collection))).LockTimeout);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+            }
+
             var clock = Stopwatch.StartNew();
             var slow = await Assert.ThrowsAsync<PostgresTimeoutException>(() => SearchAsync(statementOnly, collection));
             Assert.False(slow.LockTimeout);

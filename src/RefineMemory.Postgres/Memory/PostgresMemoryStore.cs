@@ -152,7 +152,8 @@ public sealed class PostgresMemoryStore : MemoryStore, IDisposable
         var settings = new List<string>(2);
         foreach (var (name, value) in new[] { ("lock_timeout", options.LockTimeout), ("statement_timeout", options.StatementTimeout) })
         {
-            if (value is { } t && !given.Contains(name, StringComparison.OrdinalIgnoreCase))
+            // A whole name: deadlock_timeout is not lock_timeout.
+            if (value is { } t && !System.Text.RegularExpressions.Regex.IsMatch(given, $@"(?<![A-Za-z0-9_.]){name}\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant))
             {
                 settings.Add(string.Create(CultureInfo.InvariantCulture, $"set_config('{name}', '{(long)t.TotalMilliseconds}', true)"));
             }
