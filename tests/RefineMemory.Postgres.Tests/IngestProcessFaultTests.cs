@@ -10,7 +10,7 @@ namespace RefineMemory.Postgres.Tests;
 /// absent" is checked per document, not only per row.
 /// </summary>
 [Collection(PostgresCollectionDefinition.Name)]
-public sealed partial class IngestProcessFaultTests(PostgresServer server) : IAsyncLifetime
+public sealed partial class IngestProcessFaultTests(PostgresServer server, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DocumentCount = 1200;
     private LoopbackOpenAIServer _models = null!;
@@ -45,11 +45,12 @@ public sealed partial class IngestProcessFaultTests(PostgresServer server) : IAs
         long committed = 0;
         for (int kill = 0; kill < 3; kill++)
         {
+            int delay = Random.Shared.Next(0, 1500);
             using (var child = RefineProcess.Start(_models.BaseUri, Ingest(collection)))
             {
                 var started = Task.Run(async () => await child.StandardError.ReadLineAsync() is not null);
                 Assert.True(await started.WaitAsync(TimeSpan.FromSeconds(90)), "the ingest ended before reporting progress");
-                await Task.Delay(Random.Shared.Next(0, 1500)); // somewhere in embedding, committing or between batches
+                await Task.Delay(delay); // somewhere in embedding, committing or between batches
                 child.Kill(entireProcessTree: true);
                 await child.WaitForExitAsync();
             }
@@ -57,6 +58,7 @@ public sealed partial class IngestProcessFaultTests(PostgresServer server) : IAs
             long now = await CountAsync("SELECT COUNT(*) FROM public.refine_memory_documents WHERE collection = $1", collection);
             Assert.True(now >= committed, $"kill {kill}: {now} documents after {committed}: a kill lost committed documents");
             committed = now;
+            output.WriteLine($"kill {kill}: {delay} ms after the first progress line, {committed} of {DocumentCount} documents committed");
             Assert.Equal(0L, await CountAsync(PartialDocuments, collection));
         }
 
