@@ -68,6 +68,8 @@ public sealed class SpecialFileTests
         Directory.CreateDirectory(d);
         await File.WriteAllBytesAsync(Path.Combine(d, "bad.txt"), [.. "caf"u8, 0xE9, .. " au lait"u8]); // Latin-1 é
         await File.WriteAllTextAsync(Path.Combine(d, "good.txt"), "café au lait");
+        await File.WriteAllTextAsync(Path.Combine(d, "utf16.txt"), "thé vert", new System.Text.UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        await File.WriteAllBytesAsync(Path.Combine(d, "bom.md"), [0xEF, 0xBB, 0xBF, .. "naïve"u8]);
         await File.WriteAllBytesAsync(Path.Combine(d, "bad.jsonl"), [.. "{\"id\": \"j\", \"text\": \"x"u8, 0xFF, .. "y\"}\n"u8]);
 
         var read = await DocumentReader.ReadAsync(d, null);
@@ -75,6 +77,8 @@ public sealed class SpecialFileTests
         Assert.Equal("caf\uFFFD au lait", read.Documents.Single(x => x.Id == "bad.txt").Text);
         Assert.Equal("x\uFFFDy", read.Documents.Single(x => x.Id == "j").Text);
         Assert.Equal("café au lait", read.Documents.Single(x => x.Id == "good.txt").Text);
+        Assert.Equal("thé vert", read.Documents.Single(x => x.Id == "utf16.txt").Text); // by its byte order mark, no warning
+        Assert.Equal("naïve", read.Documents.Single(x => x.Id == "bom.md").Text);
         Assert.Equal(
             [$"{Path.Combine(d, "bad.jsonl")}: not valid UTF-8 (the first invalid byte at offset 22); each invalid sequence was read as U+FFFD.",
              $"{Path.Combine(d, "bad.txt")}: not valid UTF-8 (the first invalid byte at offset 3); each invalid sequence was read as U+FFFD."],

@@ -15,7 +15,6 @@ public static class DocumentReader
 {
     private static readonly string[] Supported = [".txt", ".text", ".md", ".markdown", ".jsonl"];
 
-
     /// <summary>Reads a file, or every supported file under a folder; what was skipped is not reported (see the other overload).</summary>
     /// <exception cref="FileNotFoundException">The path does not exist.</exception>
     /// <exception cref="ArgumentException">The file's extension is not supported.</exception>
@@ -98,7 +97,7 @@ public static class DocumentReader
     /// </summary>
     private static async Task<string> ReadTextAsync(string file, DocumentReadOptions options, List<string> warnings, CancellationToken cancellationToken)
     {
-        byte[] bytes;
+        using var buffer = new MemoryStream();
         using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
             long claimed = stream.CanSeek ? stream.Length : 0;
@@ -107,7 +106,7 @@ public static class DocumentReader
                 throw TooLarge(file, claimed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), options);
             }
 
-            using var buffer = new MemoryStream((int)Math.Min(claimed, int.MaxValue));
+            buffer.Capacity = (int)Math.Min(claimed, Array.MaxLength);
             byte[] chunk = new byte[81920];
             int read;
             while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
@@ -119,23 +118,24 @@ public static class DocumentReader
 
                 buffer.Write(chunk, 0, read);
             }
-
-            bytes = buffer.ToArray();
         }
 
-        return Decode(bytes, file, warnings);
+        return Decode(buffer, file, warnings);
     }
 
-    private static string Decode(byte[] bytes, string file, List<string> warnings)
+    // Decoded from the buffer in place: a large file is not copied once more on its way to a string.
+    private static string Decode(MemoryStream buffer, string file, List<string> warnings)
     {
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
         {
             // UTF-16 or UTF-32, as its byte order mark says.
-            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            buffer.Position = 0;
+            using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
             return reader.ReadToEnd();
         }
 
-        var utf8 = bytes.AsSpan(bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0);
+        var utf8 = bytes[(bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0)..];
         if (!Utf8.IsValid(utf8))
         {
             warnings.Add(FormattableString.Invariant($"{file}: not valid UTF-8 (the first invalid byte at offset {bytes.Length - utf8.Length + FirstInvalid(utf8)}); each invalid sequence was read as U+FFFD."));
