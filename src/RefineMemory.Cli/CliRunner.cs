@@ -4,7 +4,7 @@ namespace RefineMemory.Cli;
 
 /// <summary>
 /// Runs the command tree and turns failures into one clear line on stderr: bad input, a usage error and every
-/// I/O problem exit 2, a model endpoint or database server that fails or is not configured exits 3, cancellation 130,
+/// I/O problem exit 2, a model endpoint that fails or is not configured exits 3, a database server that is unreachable, refuses us or times out 4, cancellation 130,
 /// anything unexpected 1 (with the exception type, so bugs are recognisable). Messages are stripped of control characters.
 /// </summary>
 internal static class CliRunner
@@ -59,9 +59,11 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 3;
         }
-        catch (Exception ex) when (ex is RefineMemory.Postgres.PostgresUnavailableException or RefineMemory.Postgres.PostgresNoWritableServerException)
+        catch (Exception ex) when (ex is RefineMemory.Postgres.PostgresUnavailableException or RefineMemory.Postgres.PostgresNoWritableServerException
+            or RefineMemory.Postgres.PostgresRefusedException or RefineMemory.Postgres.PostgresTimeoutException)
         {
-            // The database server is unreachable, or no writable one answered a write: the message names the servers.
+            // The database server is unreachable, refused us (password, database, privilege, shutting down), timed
+            // out (lock or statement timeout), or no writable one answered a write: the message names the servers.
             await Console.Error.WriteLineAsync($"refine: error: {TerminalText.Clean(ex.Message)}");
             return 4;
         }

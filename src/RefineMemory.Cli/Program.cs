@@ -7,6 +7,7 @@ var root = new RootCommand("refine: test-time query refinement for retrieval (Re
 root.Subcommands.Add(OptimizeCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(IngestCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(McpCommand.Create());

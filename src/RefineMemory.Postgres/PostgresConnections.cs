@@ -24,9 +24,11 @@ internal static class PostgresConnections
         while (true)
         {
             NpgsqlException failure;
+            bool opened = false;
             try
             {
                 using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                opened = true;
                 return await work(conn, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
@@ -47,12 +49,14 @@ internal static class PostgresConnections
             }
             else
             {
-                throw Translate(failure, servers, collection, operation, write);
+                throw Translate(failure, servers, collection, operation, write, opened);
             }
         }
     }
 
-    private static Exception Translate(NpgsqlException ex, string server, string? collection, string operation, bool write)
+    // opened: whether the connection was open when the call failed; a failure while opening it that is nothing
+    // more specific (no password given where one is asked for, a TLS problem) is the server refusing us.
+    private static Exception Translate(NpgsqlException ex, string server, string? collection, string operation, bool write, bool opened)
     {
         string subject = collection is null ? operation : $"{operation} on collection '{collection}'";
         if (PostgresFailures.IsNoSuitableHost(ex))
@@ -77,9 +81,45 @@ internal static class PostgresConnections
             };
         }
 
+        if (!opened && PostgresFailures.IsTimeout(ex))
+        {
+            // No statement ran: the server (or something at its address) accepted the connection but never answered.
+            return new PostgresUnavailableException($"PostgreSQL at {server} did not answer within the connection timeout; {subject} was not run. Is the server overloaded, or is something else listening there?", ex)
+            {
+                VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+            };
+        }
+
+        if (PostgresFailures.IsLockTimeout(ex))
+        {
+            return new PostgresTimeoutException($"PostgreSQL at {server}: {subject} waited past its lock timeout (another session holds a lock on the tables) and was cancelled; nothing it would have written was committed.", ex)
+            {
+                Server = server, LockTimeout = true,
+            };
+        }
+
         if (PostgresFailures.IsTimeout(ex))
         {
-            return new TimeoutException($"PostgreSQL at {server}: {subject} ran past its statement timeout and was cancelled; nothing it would have written was committed.", ex);
+            return new PostgresTimeoutException($"PostgreSQL at {server}: {subject} ran past its statement timeout and was cancelled; nothing it would have written was committed.", ex) { Server = server };
+        }
+
+        if (PostgresFailures.IsLostConnection(ex))
+        {
+            // Lost twice in a row: the retry's connection failed as well (the server is still going down or coming up).
+            return new PostgresUnavailableException($"PostgreSQL at {server} closed the connection ({ex.Message}); {subject} was not completed and nothing of it was committed. Is the server restarting?", ex)
+            {
+                VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+            };
+        }
+
+        if (PostgresFailures.IsRefused(ex) || (!opened && ex is not PostgresException))
+        {
+            string hint = ex is PostgresException pg ? PostgresFailures.Hint(pg) : "";
+            return new PostgresRefusedException($"PostgreSQL at {server} refused {subject}: {ex.Message}; nothing was written.{hint}", ex)
+            {
+                SqlState = (ex as PostgresException)?.SqlState,
+                VectorStoreSystemName = "postgresql", VectorStoreName = server, CollectionName = collection, OperationName = operation,
+            };
         }
 
         string message = PostgresFailures.IsMissingTable(ex) && collection is not null

@@ -76,6 +76,36 @@ internal sealed class SqliteIngestTarget(SqliteMemoryStore store, SqliteConnecti
         UpdateLoaded(batch, previousGeneration);
     }
 
+    public async Task<int> DeleteMissingAsync(string sourcePrefix, IReadOnlyCollection<string> keep, CancellationToken cancellationToken)
+    {
+        int deleted;
+        using (var tx = conn.BeginTransaction())
+        {
+            // substr, not LIKE: a folder name may hold % or _. Chunks go with their documents (ON DELETE CASCADE).
+            using (var delete = SqliteCommands.Command(conn, tx, """
+                DELETE FROM documents WHERE collection = $c AND substr(source, 1, length($p)) = $p
+                    AND id NOT IN (SELECT value FROM json_each($k))
+                """, ("$c", collection), ("$p", sourcePrefix), ("$k", JsonSerializer.Serialize(keep))))
+            {
+                deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (deleted > 0)
+            {
+                await SqliteCommands.ExecuteAsync(conn, tx, "UPDATE collections SET generation = generation + 1 WHERE name = $n", cancellationToken, ("$n", collection)).ConfigureAwait(false);
+            }
+
+            tx.Commit();
+        }
+
+        if (deleted > 0)
+        {
+            store.ForgetLoaded(collection); // this process's loaded copy still holds them: the next search reloads
+        }
+
+        return deleted;
+    }
+
     /// <summary>
     /// Creates the collection unless another process committed it since this ingest looked, all inside the batch's
     /// IMMEDIATE transaction: whichever process commits first fixes the dimension and instruction, the others add to

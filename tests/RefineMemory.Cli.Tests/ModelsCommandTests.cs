@@ -33,6 +33,25 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_lines_naming_a_cache_folder_with_terminal_escapes_are_cleaned()
+    {
+        await using var server = await LoopbackHuggingFaceServer.StartAsync();
+        string fixture = Path.Combine(RepoPaths.Fixtures, "onnx", "tiny-embedder");
+        const string repo = "sentence-transformers/all-MiniLM-L6-v2";
+        server.AddFile(repo, "onnx/model.onnx", await File.ReadAllBytesAsync(Path.Combine(fixture, "model.onnx")), lfs: true);
+        server.AddFile(repo, "vocab.txt", await File.ReadAllBytesAsync(Path.Combine(fixture, "vocab.txt")), lfs: false);
+        string cache = Path.Combine(_cache, "c\u001b]0;PWNED\u0007");
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync("models", "pull", "all-MiniLM-L6-v2", "--base-url", server.BaseAddress.ToString(), "--cache", cache);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("model folder: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("c ]0;PWNED ", stdout, StringComparison.Ordinal); // before: the ESC and BEL reached the terminal raw
+        Assert.DoesNotContain('\u001b', stdout + stderr);
+        Assert.DoesNotContain('\u0007', stdout + stderr);
+    }
+
+    [Fact]
     public async Task Unknown_model_and_unreachable_server_exit_2_with_a_clear_line()
     {
         var (code, _, stderr) = await CliProcess.RunAsync("models", "pull", "no-such-model", "--cache", _cache);

@@ -84,7 +84,7 @@ public sealed class FaultTests(PostgresServer server)
                 await lockTable.ExecuteNonQueryAsync();
             }
 
-            var ex = await Assert.ThrowsAsync<TimeoutException>(() => collection.UpsertAsync(new Doc { Id = Guid.NewGuid(), Text = "late", Embedding = [1, 0, 0, 0] }));
+            var ex = await Assert.ThrowsAsync<PostgresTimeoutException>(() => collection.UpsertAsync(new Doc { Id = Guid.NewGuid(), Text = "late", Embedding = [1, 0, 0, 0] }));
             Assert.Contains($"Upsert on collection '{collection.Name}' ran past its statement timeout", ex.Message, StringComparison.Ordinal);
             await tx.RollbackAsync();
         }

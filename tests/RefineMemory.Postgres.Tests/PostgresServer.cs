@@ -89,6 +89,42 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task RestartAsync() => RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", DataFolder, "-m", "fast", "-w", "-l", Path.Combine(_folder, "server.log"),
         "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements", "restart"]);
 
+    /// <summary>
+    /// Makes <paramref name="role"/> log in with a password over TCP (scram-sha-256) while every other role keeps
+    /// trust: the rule goes first in pg_hba.conf (first match wins) and the server reloads it.
+    /// </summary>
+    public async Task RequirePasswordAsync(string role)
+    {
+        string hba = Path.Combine(DataFolder, "pg_hba.conf");
+        await File.WriteAllTextAsync(hba, $"host all {role} 127.0.0.1/32 scram-sha-256\n" + await File.ReadAllTextAsync(hba));
+        await ExecuteAsync("SELECT pg_reload_conf()");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> as the superuser.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        using var conn = await DataSource.OpenConnectionAsync();
+        using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The first column of the first row of <paramref name="sql"/>, run as the superuser.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] values)
+    {
+        using var conn = await DataSource.OpenConnectionAsync();
+        using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (object v in values)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = v });
+        }
+
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The superuser's URI for database <paramref name="database"/> of this cluster, as a role <paramref name="user"/> (with a password when given).</summary>
+    public string UriFor(string user, string database = "postgres", string? password = null) =>
+        $"postgresql://{user}{(password is null ? "" : ":" + password)}@127.0.0.1:{Port}/{database}";
+
     /// <summary>A fresh collection name, so tests never see each other's tables.</summary>
     public static string NewName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 48)];
 

@@ -34,4 +34,14 @@ internal static class RefineCli
 
         return Process.Start(info)!;
     }
+
+    /// <summary>Runs <c>refine</c> to its end (at most two minutes) and returns its exit code and output.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        using var process = Start(environment, arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout, await stderr);
+    }
 }

@@ -25,7 +25,11 @@ internal static class IngestCommand
             Description = "PostgreSQL with standbys: seconds to wait after the last commit until they have replayed it, so searches anywhere see it (0: do not wait).",
             DefaultValueFactory = _ => 10,
         };
-        var command = new Command("ingest", "Store documents in a memory collection.") { path, db, embedder, collection, instruction, chunkSize, overlap, standbyWait };
+        var mirror = new Option<bool>("--mirror")
+        {
+            Description = "A folder: also delete the collection's documents from this folder whose files are gone (default: an ingest never deletes).",
+        };
+        var command = new Command("ingest", "Store documents in a memory collection.") { path, db, embedder, collection, instruction, chunkSize, overlap, standbyWait, mirror };
         command.SetAction(async (parse, ct) =>
         {
             var read = await DocumentReader.ReadAsync(parse.GetValue(path)!, null, ct);
@@ -34,6 +38,12 @@ internal static class IngestCommand
                 Console.Error.WriteLine($"ingest: skipped {TerminalText.Clean(skipped.ToString())}");
             }
 
+            foreach (string warning in read.Warnings)
+            {
+                Console.Error.WriteLine($"ingest: warning: {TerminalText.Clean(warning)}");
+            }
+
+            string? mirrored = MirrorPrefix(parse.GetValue(mirror), read);
             var documents = read.Documents;
             if (documents.Count == 0)
             {
@@ -54,6 +64,7 @@ internal static class IngestCommand
             {
                 Instruction = parse.GetValue(instruction),
                 Chunking = new ChunkingOptions { MaxChars = parse.GetValue(chunkSize), Overlap = parse.GetValue(overlap) },
+                MirrorSourcePrefix = mirrored,
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var lastChunkLine = TimeSpan.Zero;
@@ -74,8 +85,9 @@ internal static class IngestCommand
                 }
             });
             var r = await store.IngestAsync(parse.GetValue(collection)!, documents, options, progress, ct);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}"));
+            // The collection name and the --db path are the user's text: cleaned like every other human line.
+            Console.Out.WriteLine(TerminalText.Clean(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Collection}: {r.Added} added, {r.Updated} updated, {r.Unchanged} unchanged{(mirrored is null ? "" : $", {r.Deleted} deleted (gone from the folder)")}; {r.Chunks} chunks written ({r.EmbeddedChunks} embedded, {r.ReusedChunks} reused) in {r.Elapsed.TotalSeconds:0.0} s; database {database.Describe()}")));
             if (r.Replication is { } rep)
             {
                 string behind = rep.MaxLagBytes is { } lag ? FormattableString.Invariant($"up to {lag} bytes of WAL") : "an unknown amount (this role may not read pg_stat_replication)";
@@ -95,8 +107,36 @@ internal static class IngestCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read.Skipped.Count} path(s) skipped (listed on stderr)."));
             }
 
+            if (read.Warnings.Count > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read.Warnings.Count} file(s) not valid UTF-8, read with U+FFFD in place of the invalid bytes (listed on stderr)."));
+            }
+
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The source prefix a mirrored folder's documents have (its real path and a separator, so a sibling "docs2" is
+    /// not "docs"), or <c>null</c> without <c>--mirror</c>. A folder read only in part is not mirrored: what could
+    /// not be read is not gone.
+    /// </summary>
+    private static string? MirrorPrefix(bool mirror, DocumentReadResult read)
+    {
+        if (!mirror)
+        {
+            return null;
+        }
+
+        if (read.Folder is null)
+        {
+            throw new CliInputException("--mirror takes a folder: it deletes the documents of files that are gone from it.");
+        }
+
+        var unreadable = read.Skipped.FirstOrDefault(s => s.Reason.StartsWith("folder not readable", StringComparison.Ordinal));
+        return unreadable is null
+            ? Path.TrimEndingDirectorySeparator(read.Folder) + Path.DirectorySeparatorChar
+            : throw new CliInputException($"--mirror: '{TerminalText.Clean(unreadable.Path)}' could not be read, so what it held is not known to be gone; nothing was ingested or deleted.");
     }
 }

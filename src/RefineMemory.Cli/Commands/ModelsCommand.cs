@@ -79,13 +79,14 @@ internal static class ModelsCommand
                 string status = file.MissingUpstream ? "not in repository (optional)"
                     : file.AlreadyPresent ? $"already present, sha256 {file.Sha256}"
                     : $"{file.Bytes} bytes, sha256 {file.Sha256} ({Describe(file.Checked)})";
-                Console.Out.WriteLine($"{file.LocalPath}: {status}");
+                Console.Out.WriteLine(TerminalText.Clean($"{file.LocalPath}: {status}"));
             }
 
-            Console.Out.WriteLine($"model folder: {result.Directory}");
-            Console.Out.WriteLine(model.IsCrossEncoder
+            // The folder is the user's text (--dir): cleaned like every other human line.
+            Console.Out.WriteLine(TerminalText.Clean($"model folder: {result.Directory}"));
+            Console.Out.WriteLine(TerminalText.Clean(model.IsCrossEncoder
                 ? $"use it as a judge: OnnxCrossEncoderJudge.FromModelDirectory(\"{result.Directory}\")"
-                : $"use it: refine embed --model onnx:{result.Directory} --input texts.txt");
+                : $"use it: refine embed --model onnx:{result.Directory} --input texts.txt"));
             return 0;
         });
         return command;

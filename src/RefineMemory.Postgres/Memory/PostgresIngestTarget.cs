@@ -82,6 +82,32 @@ internal sealed class PostgresIngestTarget(PostgresMemoryStore store, string col
             return true;
         }, cancellationToken);
 
+    public Task<int> DeleteMissingAsync(string sourcePrefix, IReadOnlyCollection<string> keep, CancellationToken cancellationToken) =>
+        store.RunWriteAsync(collection, "Mirror", async (conn, ct) =>
+        {
+            using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await ExecuteAsync(conn, "SELECT pg_advisory_xact_lock(hashtext('refine_memory:' || $1))", ct, collection).ConfigureAwait(false);
+            // left(), not LIKE: a folder name may hold % or _. Chunks go with their documents (ON DELETE CASCADE).
+            long deleted, chunks;
+            using (var delete = store.Command(conn, $"""
+                WITH gone AS (DELETE FROM {store.Table("documents")} WHERE collection = $1 AND left(source, length($2)) = $2 AND NOT (id = ANY($3)) RETURNING chunk_count)
+                SELECT COUNT(*), COALESCE(SUM(chunk_count), 0) FROM gone
+                """, collection, sourcePrefix, keep.ToArray()))
+            using (var reader = await delete.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                (deleted, chunks) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (deleted > 0)
+            {
+                await ExecuteAsync(conn, $"UPDATE {store.Table("collections")} SET generation = generation + 1, chunk_count = chunk_count - $2 WHERE name = $1", ct, collection, chunks).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return checked((int)deleted);
+        }, cancellationToken);
+
     private async Task CopyChunksAsync(NpgsqlConnection conn, IReadOnlyList<IngestedDocument> documents, CancellationToken ct)
     {
         using var writer = await conn.BeginBinaryImportAsync($"COPY {store.Table("chunks")} (collection, document_id, ordinal, text, text_hash, embedding) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);

@@ -92,9 +92,9 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
         var query = ChunkQuery.Vector(searchValue, _collection, _dimension);
         string? tags = Tags(options.Filter);
         bool include = options.IncludeVectors;
+        // RunAsync holds the transaction (with the lock and statement timeouts) that SET LOCAL below needs.
         var rows = await _store.RunAsync(_collection, "Search", async (conn, ct) =>
         {
-            using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
             var (settingsSql, settings) = SettingsSql(top, options.Skip, tags is not null);
             using (var set = _store.Command(conn, settingsSql, settings))
             {
@@ -111,7 +111,6 @@ internal sealed class PostgresMemoryChunks : IVectorSearchable<MemoryRecord>
                 }
             }
 
-            await tx.CommitAsync(ct).ConfigureAwait(false);
             return results;
         }, cancellationToken).ConfigureAwait(false);
 

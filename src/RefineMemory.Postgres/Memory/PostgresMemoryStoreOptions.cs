@@ -13,6 +13,30 @@ public sealed class PostgresMemoryStoreOptions
     public int CommandTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
+    /// How long a search (and every other read) waits for a lock another session holds on the memory tables (a
+    /// <c>LOCK TABLE</c>, a migration, a <c>VACUUM FULL</c>) before the server cancels it with a
+    /// <see cref="PostgresTimeoutException"/>. Default 5 s; <c>null</c> leaves the server's or role's own
+    /// <c>lock_timeout</c>. Set as <c>lock_timeout</c> inside each read's transaction. A connection string whose
+    /// <c>Options</c> names <c>lock_timeout</c> (<c>postgresql://...?options=-c%20lock_timeout%3D2s</c>) keeps that value instead.
+    /// Ingests are not bounded by it: they wait for each other's per-collection lock by design.
+    /// </summary>
+    public TimeSpan? LockTimeout { get; set; } = DefaultLockTimeout;
+
+    /// <summary>
+    /// How long one statement of a search (or other read) may run in the server before the server cancels it
+    /// with a <see cref="PostgresTimeoutException"/>. Default 30 s (below <see cref="CommandTimeoutSeconds"/>, so the
+    /// server's cancellation, which names the cause, comes first); <c>null</c> leaves the server's or role's own
+    /// <c>statement_timeout</c>; an <c>Options</c> setting of <c>statement_timeout</c> in the connection string wins, as for <see cref="LockTimeout"/>.
+    /// </summary>
+    public TimeSpan? StatementTimeout { get; set; } = DefaultStatementTimeout;
+
+    /// <summary>The default <see cref="LockTimeout"/>: 5 s.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default <see cref="StatementTimeout"/>: 30 s.</summary>
+    public static readonly TimeSpan DefaultStatementTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Searches every chunk of the collection exactly (index scans off) instead of through its HNSW index.
     /// Default <c>false</c>: approximate nearest neighbours, with <c>hnsw.ef_search</c> at least max(40, top + skip).
     /// </summary>
@@ -42,5 +66,16 @@ public sealed class PostgresMemoryStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CommandTimeoutSeconds, 1, nameof(CommandTimeoutSeconds));
         ArgumentOutOfRangeException.ThrowIfLessThan(StandbyWait, TimeSpan.Zero, nameof(StandbyWait));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(StandbyWait, TimeSpan.FromHours(1), nameof(StandbyWait));
+        CheckTimeout(LockTimeout, nameof(LockTimeout));
+        CheckTimeout(StatementTimeout, nameof(StatementTimeout));
+    }
+
+    // PostgreSQL takes whole milliseconds up to int.MaxValue; 0 would mean "no timeout", which null says plainly.
+    private static void CheckTimeout(TimeSpan? timeout, string name)
+    {
+        if (timeout is { } t && (t < TimeSpan.FromMilliseconds(1) || t > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentOutOfRangeException(name, t, $"PostgresMemoryStoreOptions.{name} must be from 1 ms to 1 day, or null for the server's own setting.");
+        }
     }
 }

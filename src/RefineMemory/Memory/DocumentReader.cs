@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace RefineMemory.Memory;
 
@@ -27,7 +29,7 @@ public static class DocumentReader
     /// <exception cref="FileNotFoundException">The path does not exist.</exception>
     /// <exception cref="ArgumentException">The file's extension is not supported.</exception>
     /// <exception cref="InvalidDataException">A JSONL line is malformed (the message names file and line), or a limit was passed.</exception>
-    /// <exception cref="IOException">The path itself is a link loop, or a file cannot be read.</exception>
+    /// <exception cref="IOException">The path itself is a link loop, a FIFO, a device or a socket, or a file cannot be read.</exception>
     public static async Task<DocumentReadResult> ReadAsync(string path, DocumentReadOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -35,15 +37,21 @@ public static class DocumentReader
         options.Validate();
         string full = RealPath.Resolve(path) ?? throw new FileNotFoundException($"No file or folder at '{Path.GetFullPath(path)}'.", Path.GetFullPath(path));
         var documents = new List<MemoryDocument>();
+        var warnings = new List<string>();
         if (Directory.Exists(full))
         {
             var walker = new FolderWalker(full, options, f => Supported.Contains(Path.GetExtension(f).ToLowerInvariant()));
             foreach (var (file, relative) in walker.Files(cancellationToken))
             {
-                await ReadFileAsync(file, relative, options, documents, cancellationToken).ConfigureAwait(false);
+                await ReadFileAsync(file, relative, options, documents, warnings, cancellationToken).ConfigureAwait(false);
             }
 
-            return new DocumentReadResult(documents, walker.Skipped);
+            return new DocumentReadResult(documents, walker.Skipped) { Warnings = warnings, Folder = full };
+        }
+
+        if (FileKind.NotRegular(full) is { } kind)
+        {
+            throw new IOException($"'{Path.GetFullPath(path)}' is {kind}, not a regular file; only regular files are read (a FIFO would wait for a writer, a device read without end).");
         }
 
         string ext = Path.GetExtension(full).ToLowerInvariant();
@@ -52,26 +60,21 @@ public static class DocumentReader
             throw new ArgumentException($"'{full}' has extension '{ext}'; supported: {string.Join(", ", Supported)}.", nameof(path));
         }
 
-        await ReadFileAsync(full, Path.GetFileName(full), options, documents, cancellationToken).ConfigureAwait(false);
-        return new DocumentReadResult(documents, []);
+        await ReadFileAsync(full, Path.GetFileName(full), options, documents, warnings, cancellationToken).ConfigureAwait(false);
+        return new DocumentReadResult(documents, []) { Warnings = warnings };
     }
 
-    private static async Task ReadFileAsync(string file, string id, DocumentReadOptions options, List<MemoryDocument> documents, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(string file, string id, DocumentReadOptions options, List<MemoryDocument> documents, List<string> warnings, CancellationToken cancellationToken)
     {
-        long length = new FileInfo(file).Length;
-        if (length > options.MaxFileBytes)
-        {
-            throw new InvalidDataException(FormattableString.Invariant(
-                $"'{file}' has {length:N0} bytes, more than the limit of {options.MaxFileBytes:N0} (DocumentReadOptions.MaxFileBytes); nothing was read."));
-        }
-
+        string text = await ReadTextAsync(file, options, warnings, cancellationToken).ConfigureAwait(false);
         string ext = Path.GetExtension(file).ToLowerInvariant();
         if (ext == ".jsonl")
         {
-            using var reader = new StreamReader(file);
+            using var reader = new StringReader(text);
             int lineNumber = 0;
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            while (reader.ReadLine() is { } line)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 lineNumber++;
                 if (!string.IsNullOrWhiteSpace(line))
                 {
@@ -82,10 +85,80 @@ public static class DocumentReader
             return;
         }
 
-        string text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
         var format = ext is ".md" or ".markdown" ? DocumentFormat.Markdown : DocumentFormat.Text;
         documents.Add(new MemoryDocument(id, text, file, null, format));
     }
+
+    /// <summary>
+    /// The file's text, read to at most <see cref="DocumentReadOptions.MaxFileBytes"/> however large it claims to be
+    /// (a file that grows, or a device that slipped past the kind check, cannot take the memory). UTF-8 (a BOM of
+    /// UTF-8, UTF-16 or UTF-32 is honoured); invalid bytes become U+FFFD and the file is named in <paramref name="warnings"/>,
+    /// so that nobody finds replacement characters in search results without having been told.
+    /// </summary>
+    private static async Task<string> ReadTextAsync(string file, DocumentReadOptions options, List<string> warnings, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            long claimed = stream.CanSeek ? stream.Length : 0;
+            if (claimed > options.MaxFileBytes)
+            {
+                throw TooLarge(file, claimed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), options);
+            }
+
+            buffer.Capacity = (int)Math.Min(claimed, Array.MaxLength);
+            byte[] chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > options.MaxFileBytes)
+                {
+                    throw TooLarge(file, "more", options);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+
+        return Decode(buffer, file, warnings);
+    }
+
+    // Decoded from the buffer in place: a large file is not copied once more on its way to a string.
+    private static string Decode(MemoryStream buffer, string file, List<string> warnings)
+    {
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
+        {
+            // UTF-16 or UTF-32, as its byte order mark says.
+            buffer.Position = 0;
+            using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+            return reader.ReadToEnd();
+        }
+
+        var utf8 = bytes[(bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0)..];
+        if (!Utf8.IsValid(utf8))
+        {
+            warnings.Add(FormattableString.Invariant($"{file}: not valid UTF-8 (the first invalid byte at offset {bytes.Length - utf8.Length + FirstInvalid(utf8)}); each invalid sequence was read as U+FFFD."));
+        }
+
+        return Encoding.UTF8.GetString(utf8); // invalid sequences become U+FFFD
+    }
+
+    private static int FirstInvalid(ReadOnlySpan<byte> utf8)
+    {
+        char[] scratch = new char[4096];
+        int offset = 0;
+        while (Utf8.ToUtf16(utf8[offset..], scratch, out int read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.DestinationTooSmall)
+        {
+            offset += read;
+        }
+
+        Utf8.ToUtf16(utf8[offset..], scratch, out int valid, out _, replaceInvalidSequences: false);
+        return offset + valid;
+    }
+
+    private static InvalidDataException TooLarge(string file, string bytes, DocumentReadOptions options) => new(FormattableString.Invariant(
+        $"'{file}' has {bytes} bytes, more than the limit of {options.MaxFileBytes:N0} (DocumentReadOptions.MaxFileBytes); nothing was read."));
 
     private static MemoryDocument ParseJsonLine(string line, string file, int lineNumber)
     {

@@ -3,7 +3,8 @@ namespace RefineMemory.Memory;
 /// <summary>
 /// Walks a folder lazily, depth first in ordinal name order, yielding each supported file once. Links are
 /// resolved to their real targets: a real directory or file is visited once however many links lead to it
-/// (so link loops end), and links that dangle, loop or lead outside the folder are reported and skipped.
+/// (so link loops end), and links that dangle, loop or lead outside the folder are reported and skipped, as are
+/// FIFOs, devices and sockets (only regular files are read).
 /// The token is checked at every entry and the file count is limited, so no folder can run forever.
 /// </summary>
 internal sealed class FolderWalker
@@ -54,6 +55,13 @@ internal sealed class FolderWalker
                 }
                 else if (_supported(real) && _visited.Add(real))
                 {
+                    if (FileKind.NotRegular(real) is { } kind)
+                    {
+                        // Opening a FIFO would block the walk, and a device reads without end: named, never opened.
+                        _skipped.Add(new SkippedPath(id, $"{kind}, not a regular file: not read"));
+                        continue;
+                    }
+
                     if (++count > _options.MaxFiles)
                     {
                         throw new InvalidDataException(FormattableString.Invariant(

@@ -22,6 +22,15 @@ public interface IIngestTarget
     /// each document and its chunks, and makes the change visible to searches only when all of it is in.
     /// </summary>
     Task CommitAsync(IngestBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes, in one transaction, the collection's documents whose source starts with <paramref name="sourcePrefix"/>
+    /// and whose id is not in <paramref name="keep"/>, with their chunks, and returns how many (a mirrored folder's
+    /// files that are gone, <see cref="IngestOptions.MirrorSourcePrefix"/>). A store that cannot delete keeps this
+    /// default, which throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    Task<int> DeleteMissingAsync(string sourcePrefix, IReadOnlyCollection<string> keep, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This memory store cannot delete documents, so it cannot mirror a source (IIngestTarget.DeleteMissingAsync).");
 }
 
 /// <summary>A collection's stored settings that an ingest checks against.</summary>

@@ -11,6 +11,9 @@ public sealed record IngestResult(
     int ReusedChunks,
     TimeSpan Elapsed)
 {
+    /// <summary>Documents deleted because their source is mirrored and they were not given (<see cref="IngestOptions.MirrorSourcePrefix"/>); 0 otherwise.</summary>
+    public int Deleted { get; init; }
+
     /// <summary>Ids given more than once in this ingest; the last copy of each was stored.</summary>
     public IReadOnlyList<string> DuplicateIds { get; init; } = [];
 

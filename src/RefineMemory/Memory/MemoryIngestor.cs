@@ -85,10 +85,15 @@ public sealed class MemoryIngestor
                 await WriteBatchAsync(batch, batchNumber++, ct).ConfigureAwait(false);
             }
 
+            // After every batch is in: a failed ingest deletes nothing, and a document moved within the source is kept.
+            int deleted = options.MirrorSourcePrefix is { } prefix && _stored is not null
+                ? await target.DeleteMissingAsync(prefix, latest.Keys, ct).ConfigureAwait(false)
+                : 0;
             int updated = pending.Count(p => p.Old is not null);
             return new IngestResult(collection, pending.Count - updated, updated, latest.Count - pending.Count, pending.Sum(p => p.Chunks.Count), _embedded, _reused, timer.Elapsed)
             {
                 DuplicateIds = [.. duplicates],
+                Deleted = deleted,
             };
         }
 
