@@ -85,6 +85,7 @@ internal static class SearchCommand
                 JudgeBudget = budget,
                 JudgeProgress = TerminalText.HumanOnStandardError ? new JudgeProgressLine() : null,
             }, ct);
+            ThrowIfTheJudgeWasNeverReached(result.Diagnostics, refine);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { tool = RefinedSearchFunction.ToJson(result), diagnostics = result.Diagnostics }));
@@ -123,6 +124,27 @@ internal static class SearchCommand
 
         return tags;
     }
+
+    /// <summary>
+    /// A refined search whose judge failed for every document because of its endpoint (unreachable, failing, rate
+    /// limited or refusing the call) answered with the plain ranking: for a command the user asked to refine, that is
+    /// the model endpoint failing (exit 3, one line), not a result. Some documents judged, even too few to refine, means
+    /// the endpoint works: the results stand with their note. The MCP tools and the server keep answering with the note.
+    /// </summary>
+    private static void ThrowIfTheJudgeWasNeverReached(SearchDiagnostics d, bool refine)
+    {
+        if (!refine || d.Refined || d.Judged.Count == 0 || d.Judged.Any(j => j.Score is not null || !IsEndpointFailure(j.Failure)))
+        {
+            return;
+        }
+
+        string first = d.Judged[0].Failure!;
+        throw new ModelCallException(FormattableString.Invariant(
+            $"the judge failed for all {d.Judged.Count} documents sent to it ({first.Replace("ModelCallException: ", "", StringComparison.Ordinal)}), so nothing was refined; check REFINE_CHAT_ENDPOINT / REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, or pass --no-refine for plain similarity search."));
+    }
+
+    private static bool IsEndpointFailure(string? failure) =>
+        failure?.Split(':', 2)[0] is nameof(JudgeFailureKind.ServerError) or nameof(JudgeFailureKind.RateLimited) or nameof(JudgeFailureKind.RequestRejected);
 
     private static void Print(RefinedSearchResult result)
     {
