@@ -90,6 +90,12 @@ public sealed class McpAbuseTests
         Assert.Equal(-32600, Code(reused));
         Assert.Contains("still in flight", Message(reused), StringComparison.Ordinal);
 
+        // Past the gate's 32 MiB line limit: answered without being read whole, and the next line is read as usual.
+        await mcp.SendAsync(McpProcess.Call(17, "search", new { query = new string('b', 33 * 1024 * 1024) }));
+        await WaitUntilAsync(() => mcp.NullAnswers.Count >= 4, TimeSpan.FromSeconds(30));
+        Assert.Contains("longer than 33,554,432 bytes", Message(mcp.NullAnswers[3]), StringComparison.Ordinal);
+        Assert.False(mcp.HasAnswer("17"));
+
         await mcp.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":15}}""", """{"jsonrpc":"2.0","id":16,"method":"ping"}""");
         Assert.True((await mcp.AnswerAsync("16")).TryGetProperty("result", out _));
         Assert.False(mcp.HasExited);

@@ -120,6 +120,10 @@ internal static class McpLineCheck
         return answer ? id : null;
     }
 
+    /// <summary>The answer to a line longer than <paramref name="maxBytes"/>, whose id is not read.</summary>
+    public static string TooLong(int maxBytes) =>
+        Error(null, InvalidRequest, FormattableString.Invariant($"Invalid Request: the message is longer than {maxBytes:N0} bytes, the most this server reads; it was not read."));
+
     /// <summary>The answer to a request whose id is that of one still in flight.</summary>
     public static string IdInFlight(string id)
     {

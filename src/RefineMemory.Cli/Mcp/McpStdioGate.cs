@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 
@@ -32,26 +33,68 @@ internal sealed class McpStdioGate
     /// <summary>What the SDK writes: stdout, a whole line at a time.</summary>
     public Stream ServerOutput => _output;
 
+    /// <summary>
+    /// Longest line taken, in bytes of UTF-8. The ingest tool takes at most 4,000,000 characters of text a call
+    /// (<c>RefineMemoryToolOptions.MaxInlineTotalChars</c>), under 32 MiB however it is escaped; a longer line is
+    /// answered -32600 without being held in memory, so a client cannot make the server buffer without end.
+    /// </summary>
+    public const int MaxLineBytes = 32 * 1024 * 1024;
+
     /// <summary>Copies checked lines from <paramref name="stdin"/> until it closes, then ends the SDK's input.</summary>
     public async Task PumpAsync(Stream stdin, CancellationToken cancellationToken)
     {
         try
         {
-            using var reader = new StreamReader(stdin, new UTF8Encoding(false));
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            var reader = PipeReader.Create(stdin);
+            bool skipping = false; // inside a line past MaxLineBytes, already answered
+            while (true)
             {
-                if (!string.IsNullOrWhiteSpace(line))
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
                 {
-                    await PassAsync(line, cancellationToken).ConfigureAwait(false);
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (!skipping)
+                    {
+                        await PassAsync(line, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    skipping = false;
                 }
+
+                if (!skipping && buffer.Length > MaxLineBytes)
+                {
+                    await _output.WriteLineAsync(McpLineCheck.TooLong(MaxLineBytes), cancellationToken).ConfigureAwait(false);
+                    skipping = true;
+                }
+
+                if (read.IsCompleted)
+                {
+                    if (!skipping)
+                    {
+                        await PassAsync(buffer, cancellationToken).ConfigureAwait(false); // a last line without its newline
+                    }
+
+                    break;
+                }
+
+                reader.AdvanceTo(skipping ? buffer.End : buffer.Start, buffer.End);
             }
 
+            await reader.CompleteAsync().ConfigureAwait(false);
             await DrainAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await _toServer.Writer.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    private Task PassAsync(ReadOnlySequence<byte> bytes, CancellationToken cancellationToken)
+    {
+        string line = Encoding.UTF8.GetString(bytes).TrimEnd('\r');
+        return string.IsNullOrWhiteSpace(line) ? Task.CompletedTask : PassAsync(line, cancellationToken);
     }
 
     private async Task PassAsync(string line, CancellationToken cancellationToken)
