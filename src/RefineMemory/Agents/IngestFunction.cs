@@ -49,14 +49,16 @@ public sealed class IngestFunction : AIFunction
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        ToolArguments.RejectUnknown(arguments, Name, _schema);
-        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
         string? path = ToolArguments.String(arguments, "path", required: false);
-        JsonElement? inline = ToolArguments.Element(arguments, "documents");
         if (path is not null && !_options.AllowPathIngest)
         {
+            // Said before the unknown-argument check: 'path' is a parameter this host turned off, not a typo.
             throw new ToolArgumentException("This host does not allow ingesting from a path; pass 'documents' instead.", "path");
         }
+
+        ToolArguments.RejectUnknown(arguments, Name, _schema);
+        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
+        JsonElement? inline = ToolArguments.Element(arguments, "documents");
 
         if ((path is null) == (inline is null))
         {
