@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using RefineMemory.Agents;
 using RefineMemory.Memory;
 using RefineMemory.Search;
@@ -50,6 +51,7 @@ public sealed class ToolTests : IClassFixture<ClincFixture>
     [InlineData("""{"query": "x", "top": "many"}""", "'top' must be an integer")]
     [InlineData("""{"query": "x", "filter": ["a"]}""", "'filter' must be an object")]
     [InlineData("""{"query": 5}""", "'query' must be a string")]
+    [InlineData("""{"query": "x", "filters": {"a": "b"}}""", "'filters' is not a parameter of the search tool")]
     public async Task Bad_search_arguments_get_an_error_naming_the_argument(string json, string expected)
     {
         using var store = _clinc.Reopen();
@@ -94,6 +96,36 @@ public sealed class ToolTests : IClassFixture<ClincFixture>
         var collection = await store.GetCollectionAsync("notes");
         var r = Assert.IsType<MemoryRecord>(await collection.GetAsync("n1#0"));
         Assert.Equal(("atlas.md", "en"), (r.Source, r.Metadata["lang"]));
+    }
+
+    [Fact]
+    public async Task Inline_documents_past_the_size_limits_are_refused_before_anything_is_embedded_and_progress_goes_to_the_hosts_reporter()
+    {
+        using var db = new TempDatabase();
+        var embedder = new HashingEmbedder();
+        using var store = db.Open(embedder);
+        var ingest = new IngestFunction(store, new RefineMemoryToolOptions { MaxInlineDocumentChars = 100, MaxInlineTotalChars = 150 }, new IngestOptions { EmbeddingBatchSize = 1, Chunking = new() { MaxChars = 40, Overlap = 0 } });
+        string Doc(string id, int chars) => $$"""{"id": "{{id}}", "text": "{{new string('x', chars)}}"}""";
+
+        var one = await Assert.ThrowsAsync<ToolArgumentException>(async () => await ingest.InvokeAsync(Args($$"""{"collection": "c", "documents": [{{Doc("a", 101)}}]}""")));
+        Assert.Equal("documents[0].text has 101 characters; this host takes at most 100 per inline document (ingest larger documents from a file (a 'path' the host allows) or with `refine ingest`).", one.Message);
+        var all = await Assert.ThrowsAsync<ToolArgumentException>(async () => await ingest.InvokeAsync(Args($$"""{"collection": "c", "documents": [{{Doc("a", 100)}}, {{Doc("b", 51)}}]}""")));
+        Assert.StartsWith("The documents up to documents[1] have 151 characters of text; this host takes at most 150 per call", all.Message, StringComparison.Ordinal);
+        Assert.Equal(0, embedder.Embedded);
+        await Assert.ThrowsAsync<CollectionNotFoundException>(() => store.GetCollectionAsync("c"));
+
+        var reports = new List<IngestProgress>();
+        var services = new ServiceCollection().AddSingleton<IProgress<IngestProgress>>(new Reports(reports)).BuildServiceProvider();
+        var args = Args($$"""{"collection": "c", "documents": [{{Doc("a", 100)}}]}""");
+        args.Services = services;
+        await ingest.InvokeAsync(args);
+        Assert.Contains(reports, r => r.ChunksToEmbed > 1 && r.ChunksEmbedded == 1); // one report per embedding call
+        Assert.Equal(1, reports[^1].Done);
+    }
+
+    private sealed class Reports(List<IngestProgress> reports) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value) => reports.Add(value);
     }
 
     [Fact]

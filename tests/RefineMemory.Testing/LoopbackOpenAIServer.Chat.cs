@@ -7,6 +7,19 @@ namespace RefineMemory.Testing;
 
 public sealed partial class LoopbackOpenAIServer
 {
+    private async Task HandleOpenChatAsync(HttpContext http)
+    {
+        Interlocked.Increment(ref _openChatRequests);
+        try
+        {
+            await HandleChatAsync(http);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openChatRequests);
+        }
+    }
+
     private async Task HandleChatAsync(HttpContext http)
     {
         int sequence = Interlocked.Increment(ref _chatRequests);

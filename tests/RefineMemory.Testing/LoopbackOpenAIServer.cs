@@ -32,6 +32,7 @@ public sealed partial class LoopbackOpenAIServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<LoopbackChatRequest> _chatLog = new();
     private int _chatRequests;
+    private int _openChatRequests;
     private int _embeddingRequests;
 
     private LoopbackOpenAIServer(WebApplication app) => _app = app;
@@ -63,6 +64,9 @@ public sealed partial class LoopbackOpenAIServer : IAsyncDisposable
     /// <summary>Chat-completions requests received.</summary>
     public int ChatRequests => Volatile.Read(ref _chatRequests);
 
+    /// <summary>Chat requests received and not yet answered or dropped by the client (a hanging judge's open calls).</summary>
+    public int OpenChatRequests => Volatile.Read(ref _openChatRequests);
+
     /// <summary>Embeddings requests received.</summary>
     public int EmbeddingRequests => Volatile.Read(ref _embeddingRequests);
 
@@ -80,7 +84,7 @@ public sealed partial class LoopbackOpenAIServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var server = new LoopbackOpenAIServer(app);
-        app.MapPost("/v1/chat/completions", server.HandleChatAsync);
+        app.MapPost("/v1/chat/completions", server.HandleOpenChatAsync);
         app.MapPost("/v1/embeddings", server.HandleEmbeddingsAsync);
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -26,10 +26,18 @@ internal static class McpCommand
         {
             using var telemetry = CliTelemetry.Start(parse.GetValue(otlp), "mcp");
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Logging.AddSimpleConsole(o => o.ColorBehavior = TerminalText.ColourOnStandardError
-                    ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Enabled
-                    : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true; // a tool's argument error is one line on stderr
+                    o.ColorBehavior = TerminalText.ColourOnStandardError
+                        ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Enabled
+                        : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+                })
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
+
+                // The SDK logs a client's protocol mistake (unknown method, bad cursor) as a warning with a stack
+                // trace; the client gets the JSON-RPC error, the person running the server needs neither.
+                .AddFilter("ModelContextProtocol", LogLevel.Error);
             var gate = new McpStdioGate(Console.OpenStandardOutput());
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             setup.AddServices(builder.Services, parse).WithStreamServerTransport(gate.ServerInput, gate.ServerOutput);

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using RefineMemory.Agents;
 using RefineMemory.Cli.Commands;
@@ -65,31 +66,27 @@ internal sealed class McpServerSetup
             o.Tools.AllowedPathRoots = [.. parse.GetValue(_allowPath) ?? []];
             o.Search.Refinement.JudgeBudget = MemoryCommandSupport.JudgeBudget(parse, _judgeBudget);
         });
-        services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Search)));
-        services.AddSingleton(sp => McpServerTool.Create(new McpErrorReporting(sp.GetRequiredService<RefineMemoryTools>().Ingest)));
-        return services.AddMcpServer(o => o.ServerInfo = new() { Name = "refine-memory", Version = typeof(McpServerSetup).Assembly.GetName().Version?.ToString() ?? "0" });
+        services.AddSingleton(sp => Tool(sp, sp.GetRequiredService<RefineMemoryTools>().Search));
+        services.AddSingleton(sp => Tool(sp, sp.GetRequiredService<RefineMemoryTools>().Ingest));
+        return services.AddMcpServer(o => o.ServerInfo = new() { Name = "refine-memory", Version = typeof(McpServerSetup).Assembly.GetName().Version?.ToString() ?? "0" })
+            .WithRequestFilters(f => f.AddListToolsFilter(RefuseCursors));
     }
 
     /// <summary>
-    /// Passes a tool's input errors (bad arguments, unknown collection, unreadable file) to the MCP client with
-    /// their message; the server would otherwise replace them with a generic "an error occurred".
+    /// A tool with its output schema, returning the JSON both as <c>structuredContent</c> and, for clients from before
+    /// structured results, as text (the specification recommends both).
     /// </summary>
-    private sealed class McpErrorReporting(AIFunction inner) : DelegatingAIFunction(inner)
-    {
-        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await base.InvokeCoreAsync(arguments, cancellationToken);
-            }
-            catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or JsonException or CliInputException)
-            {
-                throw new McpException(ex.Message, ex);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not McpException)
-            {
-                throw new McpException($"{ex.GetType().Name}: {ex.Message}", ex);
-            }
-        }
-    }
+    private static McpServerTool Tool(IServiceProvider services, AIFunction function) =>
+        McpServerTool.Create(
+            new McpToolCall(function, services.GetRequiredService<ILoggerFactory>().CreateLogger("refine-memory")),
+            new McpServerToolCreateOptions { UseStructuredContent = true });
+
+    /// <summary>
+    /// Both tools fit on one page, so no <c>nextCursor</c> is ever given and any cursor is not one of ours: invalid
+    /// params, as the specification says, where the SDK would answer an empty page.
+    /// </summary>
+    private static McpRequestHandler<ListToolsRequestParams, ListToolsResult> RefuseCursors(McpRequestHandler<ListToolsRequestParams, ListToolsResult> next) =>
+        (request, cancellationToken) => request.Params?.Cursor is { } cursor
+            ? throw new McpProtocolException($"Invalid params: the cursor '{cursor}' was not given by this server (tools/list has one page; call it without a cursor).", McpErrorCode.InvalidParams)
+            : next(request, cancellationToken);
 }

@@ -1,22 +1,31 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
 
 namespace RefineMemory.Cli.Mcp;
 
 /// <summary>
-/// Stands between the MCP client's stdio and the SDK's stream transport. Each line from stdin is checked first:
-/// a line that is not JSON gets JSON-RPC's parse error (-32700, <c>"id": null</c>) and a <c>tools/call</c> without
-/// a string <c>name</c> gets invalid params (-32602), where the SDK would stay silent or answer a generic -32603;
-/// every other line goes to the SDK unchanged. Stdout is written a whole line at a time under one lock, so these
-/// replies never interleave with the SDK's. When stdin closes, the SDK's input ends and the server shuts down.
+/// Stands between the MCP client's stdio and the SDK's stream transport. Each line from stdin is checked first
+/// (<see cref="McpLineCheck"/>): a line the SDK would drop or mishandle gets its JSON-RPC error here, and so does a
+/// request whose id is already in flight (answers are matched by id, so two would be indistinguishable); every
+/// other line goes to the SDK unchanged. Stdout is written a whole line at a time under one lock, so these replies
+/// never interleave with the SDK's. When stdin closes, requests already received are answered first (within
+/// <see cref="DrainTimeout"/>); then the SDK's input ends and the server shuts down.
 /// </summary>
 internal sealed class McpStdioGate
 {
-    private readonly Pipe _toServer = new();
-    private readonly LineStream _output;
+    /// <summary>
+    /// How long requests received before stdin closed may take to be answered. A search is bounded by its judge
+    /// budget (20 s by default); a longer ingest is cancelled when this runs out, as it would be on Ctrl+C.
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
 
-    public McpStdioGate(Stream stdout) => _output = new LineStream(stdout);
+    private readonly Pipe _toServer = new();
+    private readonly McpLineStream _output;
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private TaskCompletionSource _drained = Completed();
+
+    public McpStdioGate(Stream stdout) => _output = new McpLineStream(stdout, Answered);
 
     /// <summary>What the SDK reads: the checked lines.</summary>
     public Stream ServerInput => _toServer.Reader.AsStream();
@@ -24,27 +33,57 @@ internal sealed class McpStdioGate
     /// <summary>What the SDK writes: stdout, a whole line at a time.</summary>
     public Stream ServerOutput => _output;
 
+    /// <summary>
+    /// Longest line taken, in bytes of UTF-8. The ingest tool takes at most 4,000,000 characters of text a call
+    /// (<c>RefineMemoryToolOptions.MaxInlineTotalChars</c>), under 32 MiB however it is escaped; a longer line is
+    /// answered -32600 without being held in memory, so a client cannot make the server buffer without end.
+    /// </summary>
+    public const int MaxLineBytes = 32 * 1024 * 1024;
+
     /// <summary>Copies checked lines from <paramref name="stdin"/> until it closes, then ends the SDK's input.</summary>
     public async Task PumpAsync(Stream stdin, CancellationToken cancellationToken)
     {
         try
         {
-            using var reader = new StreamReader(stdin, new UTF8Encoding(false));
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            var reader = PipeReader.Create(stdin);
+            bool skipping = false; // inside a line past MaxLineBytes, already answered
+            while (true)
             {
-                if (string.IsNullOrWhiteSpace(line))
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
                 {
-                    continue;
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (!skipping)
+                    {
+                        await PassAsync(line, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    skipping = false;
                 }
 
-                if (Reject(line) is { } reply)
+                if (!skipping && buffer.Length > MaxLineBytes)
                 {
-                    await _output.WriteLineAsync(reply, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    await _output.WriteLineAsync(McpLineCheck.TooLong(MaxLineBytes), cancellationToken).ConfigureAwait(false);
+                    skipping = true;
                 }
 
-                await _toServer.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken).ConfigureAwait(false);
+                if (read.IsCompleted)
+                {
+                    if (!skipping)
+                    {
+                        await PassAsync(buffer, cancellationToken).ConfigureAwait(false); // a last line without its newline
+                    }
+
+                    break;
+                }
+
+                reader.AdvanceTo(skipping ? buffer.End : buffer.Start, buffer.End);
             }
+
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -52,117 +91,90 @@ internal sealed class McpStdioGate
         }
     }
 
-    /// <summary>The error reply for a line the SDK would mishandle, or <c>null</c> to pass it on.</summary>
-    internal static string? Reject(string line)
+    private Task PassAsync(ReadOnlySequence<byte> bytes, CancellationToken cancellationToken)
     {
-        JsonDocument document;
+        string line = Encoding.UTF8.GetString(bytes).TrimEnd('\r');
+        return string.IsNullOrWhiteSpace(line) ? Task.CompletedTask : PassAsync(line, cancellationToken);
+    }
+
+    private async Task PassAsync(string line, CancellationToken cancellationToken)
+    {
+        var outcome = McpLineCheck.Check(line);
+        string? reply = outcome.Reply ?? (outcome.RequestId is { } id && !Track(id) ? McpLineCheck.IdInFlight(id) : null);
+        if (reply is not null)
+        {
+            await _output.WriteLineAsync(reply, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome.CancelledId is { } cancelled)
+        {
+            Forget(cancelled); // a cancelled request is not answered (MCP), so it is no longer waited for
+        }
+
+        await _toServer.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Task drained;
+        lock (_inFlight)
+        {
+            drained = _drained.Task;
+        }
+
         try
         {
-            document = JsonDocument.Parse(line);
+            await drained.WaitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException ex)
+        catch (TimeoutException)
         {
-            return Error(null, -32700, $"Parse error: the line is not valid JSON ({ex.Message})");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.GetString() == "tools/call"
-                && root.TryGetProperty("id", out var id)
-                && !(root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
-                     && p.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString()!.Length > 0))
-            {
-                return Error(id, -32602, "Invalid params: tools/call needs params.name, the name of the tool to call (see tools/list).");
-            }
-
-            return null;
+            // The rest are cancelled by the shutdown that follows.
         }
     }
 
-    private static string Error(JsonElement? id, int code, string message)
+    /// <summary>Notes a request as in flight; false when its id already is.</summary>
+    private bool Track(string id)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        lock (_inFlight)
         {
-            w.WriteStartObject();
-            w.WriteString("jsonrpc", "2.0");
-            w.WritePropertyName("id");
-            if (id is { } value)
+            if (!_inFlight.Add(id))
             {
-                value.WriteTo(w);
-            }
-            else
-            {
-                w.WriteNullValue();
+                return false;
             }
 
-            w.WriteStartObject("error");
-            w.WriteNumber("code", code);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            if (_inFlight.Count == 1)
+            {
+                _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return true;
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>A write-only stream that passes on only complete lines, each under one lock.</summary>
-    private sealed class LineStream(Stream inner) : Stream
+    private void Answered(ReadOnlySpan<byte> line)
     {
-        private readonly SemaphoreSlim _lock = new(1, 1);
-        private readonly MemoryStream _partial = new();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public async Task WriteLineAsync(string line, CancellationToken cancellationToken) =>
-            await WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken).ConfigureAwait(false);
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        if (McpLineCheck.ResponseId(line) is { } id)
         {
-            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                int newline;
-                while ((newline = buffer.Span.IndexOf((byte)'\n')) >= 0)
-                {
-                    _partial.Write(buffer.Span[..(newline + 1)]);
-                    await inner.WriteAsync(_partial.GetBuffer().AsMemory(0, (int)_partial.Length), cancellationToken).ConfigureAwait(false);
-                    await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    _partial.SetLength(0);
-                    buffer = buffer[(newline + 1)..];
-                }
+            Forget(id);
+        }
+    }
 
-                _partial.Write(buffer.Span);
-            }
-            finally
+    private void Forget(string id)
+    {
+        lock (_inFlight)
+        {
+            if (_inFlight.Remove(id) && _inFlight.Count == 0)
             {
-                _lock.Release();
+                _drained.TrySetResult();
             }
         }
+    }
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
+    private static TaskCompletionSource Completed()
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        drained.SetResult(); // nothing in flight yet
+        return drained;
     }
 }

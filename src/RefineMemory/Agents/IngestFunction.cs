@@ -38,17 +38,27 @@ public sealed class IngestFunction : AIFunction
     /// <inheritdoc />
     public override JsonElement JsonSchema => _schema;
 
-    /// <inheritdoc />
+    /// <summary>The schema of the JSON this tool returns (counts of what changed), for hosts that check results.</summary>
+    public override JsonElement? ReturnJsonSchema => ToolOutputSchemas.Ingest;
+
+    /// <summary>
+    /// Stores the documents. A host that shows progress puts an <see cref="IProgress{T}"/> of
+    /// <see cref="IngestProgress"/> in <see cref="AIFunctionArguments.Services"/>; it gets a report after each
+    /// document and each embedding call, because embedding a large document is slow.
+    /// </summary>
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
         string? path = ToolArguments.String(arguments, "path", required: false);
-        JsonElement? inline = ToolArguments.Element(arguments, "documents");
         if (path is not null && !_options.AllowPathIngest)
         {
+            // Said before the unknown-argument check: 'path' is a parameter this host turned off, not a typo.
             throw new ToolArgumentException("This host does not allow ingesting from a path; pass 'documents' instead.", "path");
         }
+
+        ToolArguments.RejectUnknown(arguments, Name, _schema);
+        string collection = ToolArguments.String(arguments, "collection", required: _options.DefaultCollection is null) ?? _options.DefaultCollection!;
+        JsonElement? inline = ToolArguments.Element(arguments, "documents");
 
         if ((path is null) == (inline is null))
         {
@@ -57,13 +67,14 @@ public sealed class IngestFunction : AIFunction
 
         DocumentReadResult read = path is not null
             ? await DocumentReader.ReadAsync(AllowedPath(path), null, cancellationToken).ConfigureAwait(false)
-            : new DocumentReadResult(ParseDocuments(inline!.Value), []);
+            : new DocumentReadResult(ParseDocuments(inline!.Value, _options), []);
         if (read.Documents.Count == 0)
         {
             throw new ToolArgumentException("There are no documents to ingest.", path is null ? "documents" : "path");
         }
 
-        var result = await _store.IngestAsync(collection, read.Documents, _ingestOptions, null, cancellationToken).ConfigureAwait(false);
+        var progress = arguments.Services?.GetService(typeof(IProgress<IngestProgress>)) as IProgress<IngestProgress>;
+        var result = await _store.IngestAsync(collection, read.Documents, _ingestOptions, progress, cancellationToken).ConfigureAwait(false);
         var answer = new Dictionary<string, object>
         {
             ["collection"] = result.Collection,
@@ -122,7 +133,7 @@ public sealed class IngestFunction : AIFunction
         throw new ToolArgumentException($"The path '{path}' is not within a folder this host allows ingesting from ({string.Join(", ", _options.AllowedPathRoots)}).", "path");
     }
 
-    private static List<MemoryDocument> ParseDocuments(JsonElement e)
+    private static List<MemoryDocument> ParseDocuments(JsonElement e, RefineMemoryToolOptions options)
     {
         if (e.ValueKind != JsonValueKind.Array)
         {
@@ -130,6 +141,7 @@ public sealed class IngestFunction : AIFunction
         }
 
         var documents = new List<MemoryDocument>();
+        long total = 0;
         int i = 0;
         foreach (var d in e.EnumerateArray())
         {
@@ -139,6 +151,14 @@ public sealed class IngestFunction : AIFunction
                 throw new ToolArgumentException($"{where} must be an object with 'id' and 'text'.", "documents");
             }
 
+            foreach (var p in d.EnumerateObject())
+            {
+                if (p.Name is not ("id" or "text" or "source" or "metadata"))
+                {
+                    throw new ToolArgumentException($"{where} has the field '{p.Name}'; a document has only 'id', 'text', 'source' and 'metadata'.", "documents");
+                }
+            }
+
             string? id = d.TryGetProperty("id", out var idE) && idE.ValueKind == JsonValueKind.String ? idE.GetString() : null;
             string? text = d.TryGetProperty("text", out var textE) && textE.ValueKind == JsonValueKind.String ? textE.GetString() : null;
             if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(text))
@@ -146,12 +166,30 @@ public sealed class IngestFunction : AIFunction
                 throw new ToolArgumentException($"{where} needs a non-empty string 'id' and 'text'.", "documents");
             }
 
+            total += text.Length;
+            CheckSize(where, text.Length, total, options);
+
             string? source = d.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             var metadata = d.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? ToolArguments.TagsOf(m, where + ".metadata") : null;
             documents.Add(new MemoryDocument(id, text, source, metadata));
         }
 
         return documents;
+    }
+
+    /// <summary>Refuses inline text past the limits before anything is embedded, so the caller hears at once.</summary>
+    private static void CheckSize(string where, int chars, long total, RefineMemoryToolOptions options)
+    {
+        const string Instead = "ingest larger documents from a file (a 'path' the host allows) or with `refine ingest`";
+        if (chars > options.MaxInlineDocumentChars)
+        {
+            throw new ToolArgumentException(FormattableString.Invariant($"{where}.text has {chars:N0} characters; this host takes at most {options.MaxInlineDocumentChars:N0} per inline document ({Instead})."), "documents");
+        }
+
+        if (total > options.MaxInlineTotalChars)
+        {
+            throw new ToolArgumentException(FormattableString.Invariant($"The documents up to {where} have {total:N0} characters of text; this host takes at most {options.MaxInlineTotalChars:N0} per call (split them over several calls, or {Instead})."), "documents");
+        }
     }
 
     private static JsonElement BuildSchema(RefineMemoryToolOptions options)
@@ -162,11 +200,12 @@ public sealed class IngestFunction : AIFunction
             ["properties"] = new Dictionary<string, object>
             {
                 ["id"] = new { type = "string", description = "A stable id; ingesting the same id again replaces the document." },
-                ["text"] = new { type = "string" },
+                ["text"] = new { type = "string", maxLength = options.MaxInlineDocumentChars },
                 ["source"] = new { type = "string", description = "Where it came from (URL, file), returned as the citation." },
                 ["metadata"] = new { type = "object", additionalProperties = new { type = "string" } },
             },
             ["required"] = new[] { "id", "text" },
+            ["additionalProperties"] = false,
         };
         var properties = new Dictionary<string, object>
         {

@@ -10,7 +10,24 @@ namespace RefineMemory.Agents;
 /// </summary>
 internal static class ToolArguments
 {
-    public static string? String(AIFunctionArguments args, string name, bool required)
+    /// <summary>
+    /// Refuses an argument the tool's schema does not declare: the schemas say <c>additionalProperties: false</c>,
+    /// and a misspelt optional argument (<c>"filters"</c>) silently ignored would give the caller results it did not ask for.
+    /// </summary>
+    public static void RejectUnknown(AIFunctionArguments args, string tool, JsonElement schema)
+    {
+        var properties = schema.GetProperty("properties");
+        foreach (string name in args.Keys)
+        {
+            if (!properties.TryGetProperty(name, out _))
+            {
+                string known = string.Join(", ", properties.EnumerateObject().Select(p => $"'{p.Name}'"));
+                throw new ToolArgumentException($"The argument '{name}' is not a parameter of the {tool} tool; its parameters are {known}.", name);
+            }
+        }
+    }
+
+    public static string? String(AIFunctionArguments args, string name, bool required, int maxChars = int.MaxValue)
     {
         if (!args.TryGetValue(name, out object? value) || value is null || value is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
         {
@@ -26,6 +43,11 @@ internal static class ToolArguments
         if (required && string.IsNullOrWhiteSpace(s))
         {
             throw new ToolArgumentException($"The argument '{name}' must not be empty.", name);
+        }
+
+        if (s?.Length > maxChars)
+        {
+            throw new ToolArgumentException(FormattableString.Invariant($"The argument '{name}' has {s.Length:N0} characters; at most {maxChars:N0} are accepted."), name);
         }
 
         return s;

@@ -73,6 +73,7 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
         var total = Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
         var (queryVector, hypothetical) = await EmbedStageAsync(query, instruction, request, cancellationToken).ConfigureAwait(false);
+        QueryVectors.Check(queryVector, given: request?.QueryVector is { IsEmpty: false }, _records);
         var embedTime = stage.Elapsed;
 
         stage.Restart();
@@ -93,10 +94,12 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
             });
         }
 
-        var firstSearch = await FirstSearchAsync(queryVector, FirstDepth(user.Skip + top, refinement), user, cancellationToken).ConfigureAwait(false);
+        int wanted = (int)Math.Min((long)user.Skip + top, int.MaxValue); // top may be int.MaxValue: "all of them"
+        var firstSearch = await FirstSearchAsync(queryVector, FirstDepth(wanted, refinement), user, cancellationToken).ConfigureAwait(false);
         var first = firstSearch.Results;
         int[] positions = first.Count == 0 ? [] : FeedbackPlan.Candidates(first.Count, refinement);
         var (sample, reembedReason) = await SampleAsync(first, positions, firstSearch.ReembedReason, cancellationToken).ConfigureAwait(false);
+        CheckSample(sample, queryVector.Length);
         var retrieveTime = stage.Elapsed;
 
         FeedbackOutcome? outcome = sample.Length == 0 ? null
@@ -309,6 +312,21 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
         return (sample, reason);
     }
 
+    /// <summary>
+    /// A sample vector the optimiser cannot use (not finite, another length than the query's) is damage in the
+    /// store: named with its record, rather than failing inside the optimiser or being left out unseen.
+    /// </summary>
+    private void CheckSample(FeedbackCandidate[] sample, int dimension)
+    {
+        foreach (var candidate in sample)
+        {
+            if (QueryVectors.Problem(candidate.Vector.Span, dimension) is { } problem)
+            {
+                throw new InvalidDataException($"The vector '{_records.VectorName}' of record '{candidate.Id}' {problem}; it cannot be used as feedback. Re-store that record.");
+            }
+        }
+    }
+
     private RefinedVectorSearchHit<TRecord>[] Rerank(FirstSearch first, List<VectorSearchResult<TRecord>> after, int skip)
     {
         // A ranked store places every result in the first ranking; any other says only what its first search returned
@@ -407,10 +425,30 @@ public sealed partial class RefinedVectorSearch<TRecord> : IVectorSearchable<TRe
 
     private async Task<List<VectorSearchResult<TRecord>>> SearchStoreAsync(float[] vector, int top, VectorSearchOptions<TRecord> options, CancellationToken cancellationToken)
     {
-        var results = new List<VectorSearchResult<TRecord>>(top);
-        await foreach (var r in _inner.SearchAsync(new ReadOnlyMemory<float>(vector), top, options, cancellationToken).ConfigureAwait(false))
+        var results = new List<VectorSearchResult<TRecord>>(Math.Min(top, 1024)); // top may be int.MaxValue
+        var e = _inner.SearchAsync(new ReadOnlyMemory<float>(vector), top, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        bool abandoned = false;
+        try
         {
-            results.Add(r);
+            // A store that ignores the token (a stuck network client) is abandoned when the caller's deadline passes.
+            while (cancellationToken.CanBeCanceled
+                ? await e.MoveNextAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await e.MoveNextAsync().ConfigureAwait(false))
+            {
+                results.Add(e.Current);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            abandoned = true; // its MoveNextAsync may still be running: disposing it now would throw
+            throw;
+        }
+        finally
+        {
+            if (!abandoned)
+            {
+                await e.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         return results;

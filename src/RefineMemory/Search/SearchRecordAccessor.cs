@@ -35,12 +35,16 @@ internal sealed class SearchRecordAccessor<TRecord>
         _vector = options.VectorSelector ?? (record => RecordModelBuilder.ReadVector(vectorProperty.GetValueAsObject(record!)));
         _text = options.TextSelector ?? TextReader(model, options.TextPropertyName);
         VectorName = vectorProperty.ModelName;
+        Dimensions = vectorProperty.Dimensions > 0 ? vectorProperty.Dimensions : null;
         VectorsAreFloats = RecordModelBuilder.IsFloatVector(vectorProperty.Type);
         VectorProperty = options.VectorPropertyName is null ? null : Selector(vectorProperty);
     }
 
     /// <summary>The name of the vector property searched.</summary>
     public string VectorName { get; }
+
+    /// <summary>The vector property's dimensions as the record definition declares them; null for records read by code alone.</summary>
+    public int? Dimensions { get; }
 
     /// <summary>Whether the vector property holds floats the refiner can read (false: the store embeds text itself).</summary>
     public bool VectorsAreFloats { get; }

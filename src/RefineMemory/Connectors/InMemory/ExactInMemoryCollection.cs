@@ -212,9 +212,10 @@ public class ExactInMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey
         Guard.Finite(query.Span, "query vector");
         var filter = ExactInMemoryFilter.Compile(options.Filter, _mapper.Model, _mapper.KeyText);
         string function = _functions[v];
+        int depth = (int)Math.Min((long)options.Skip + top, int.MaxValue); // top may be int.MaxValue: "all"
         var ranked = data.Indexes[v] is { } index
-            ? Cosine(index, data, query, options.Skip + top, filter, function)
-            : Scan(data, v, query, options.Skip + top, filter, function, cancellationToken);
+            ? Cosine(index, data, query, depth, filter, function)
+            : Scan(data, v, query, depth, filter, function, cancellationToken);
         foreach (var (stored, score) in ranked.Where(r => VectorScore.Passes(function, r.Score, options.ScoreThreshold)).Skip(options.Skip).Take(top))
         {
             cancellationToken.ThrowIfCancellationRequested();
