@@ -133,7 +133,7 @@ internal static class SearchCommand
     /// </summary>
     private static void ThrowIfTheJudgeWasNeverReached(SearchDiagnostics d, bool refine)
     {
-        if (!refine || d.Refined || d.Judged.Count == 0 || d.Judged.Any(j => j.Score is not null || !IsEndpointFailure(j.Failure)))
+        if (!refine || d.Refined || d.Judged.Count == 0 || d.Judged.Any(j => j.Score is not null || j.FailureKind is not (JudgeFailureKind.ServerError or JudgeFailureKind.RateLimited or JudgeFailureKind.RequestRejected)))
         {
             return;
         }
@@ -142,9 +142,6 @@ internal static class SearchCommand
         throw new ModelCallException(FormattableString.Invariant(
             $"the judge failed for all {d.Judged.Count} documents sent to it ({first.Replace("ModelCallException: ", "", StringComparison.Ordinal)}), so nothing was refined; check REFINE_CHAT_ENDPOINT / REFINE_CHAT_MODEL / REFINE_CHAT_API_KEY, or pass --no-refine for plain similarity search."));
     }
-
-    private static bool IsEndpointFailure(string? failure) =>
-        failure?.Split(':', 2)[0] is nameof(JudgeFailureKind.ServerError) or nameof(JudgeFailureKind.RateLimited) or nameof(JudgeFailureKind.RequestRejected);
 
     private static void Print(RefinedSearchResult result)
     {

@@ -76,11 +76,9 @@ internal sealed class PoolSearch
 
     /// <summary>The judgments a search made, as the judge's result, for replaying them under other settings.</summary>
     public static JudgeResult Judgments(SearchDiagnostics diagnostics) => new(
-        [.. diagnostics.Judged.Select(j => j.Score is { } s ? RelevanceJudgment.Scored(j.Id, s) : RelevanceJudgment.Failed(j.Id, FailureKind(j.Failure), j.Failure ?? ""))],
+        [.. diagnostics.Judged.Select(j => j.Score is { } s ? RelevanceJudgment.Scored(j.Id, s) : RelevanceJudgment.Failed(j.Id, j.FailureKind ?? JudgeFailureKind.MalformedResponse, j.Failure ?? ""))],
         diagnostics.Judge);
 
-    private static JudgeFailureKind FailureKind(string? failure) =>
-        Enum.TryParse<JudgeFailureKind>(failure?.Split(':', 2)[0], out var kind) ? kind : JudgeFailureKind.MalformedResponse;
 
     /// <summary>The evaluation's queries come embedded (with their instruction); nothing is embedded at search time.</summary>
     private sealed class PrecomputedQueries : IEmbeddingGenerator<string, Embedding<float>>

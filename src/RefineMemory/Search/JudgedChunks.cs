@@ -25,7 +25,7 @@ internal static class JudgedChunks
                 j.Score,
                 j.Failure is null ? null : $"{j.Failure.Kind}: {j.Failure.Message}",
                 refined?.CosineBefore ?? TensorPrimitives.CosineSimilarity(candidate.Vector.Span, originalQuery.Span),
-                refined?.CosineAfter);
+                refined?.CosineAfter) { FailureKind = j.Failure?.Kind };
         }
 
         return judged;

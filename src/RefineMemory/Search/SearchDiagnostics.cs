@@ -81,4 +81,8 @@ public sealed class SearchDiagnostics
 /// A judged chunk: its judge score (or the failure that removed it from the feedback set) and its cosine
 /// to the query before and after refinement (<see cref="CosineAfter"/> is <c>null</c> when it was not refined against).
 /// </summary>
-public sealed record JudgedChunk(string Id, int RankBefore, float? Score, string? Failure, float CosineBefore, float? CosineAfter);
+public sealed record JudgedChunk(string Id, int RankBefore, float? Score, string? Failure, float CosineBefore, float? CosineAfter)
+{
+    /// <summary>The kind of the judge's failure for this chunk (<see cref="Failure"/> says it in words), or <c>null</c> when it was scored.</summary>
+    public Judge.JudgeFailureKind? FailureKind { get; init; }
+}
