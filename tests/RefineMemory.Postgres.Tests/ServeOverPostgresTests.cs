@@ -1,13 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using RefineMemory.Testing;
 
 namespace RefineMemory.Postgres.Tests;
 
 /// <summary><c>refine serve</c> over a PostgreSQL memory: the same server the SQLite tests drive, with <c>--db postgresql://</c>.</summary>
 [Collection(PostgresCollectionDefinition.Name)]
-public sealed partial class ServeOverPostgresTests(PostgresServer server)
+public sealed class ServeOverPostgresTests(PostgresServer server)
 {
     private const string Token = "postgres-serve-token-0123456789";
 
@@ -30,9 +29,9 @@ public sealed partial class ServeOverPostgresTests(PostgresServer server)
             var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             serve.ErrorDataReceived += (_, e) =>
             {
-                if (e.Data is not null && Listening().Match(e.Data) is { Success: true } m)
+                if (e.Data is not null && ServeListening.Parse(e.Data) is { } listening)
                 {
-                    address.TrySetResult(new Uri(m.Groups[1].Value));
+                    address.TrySetResult(listening);
                 }
             };
             serve.BeginErrorReadLine();
@@ -69,7 +68,4 @@ public sealed partial class ServeOverPostgresTests(PostgresServer server)
         await File.WriteAllTextAsync(path, Token + "\n");
         return path;
     }
-
-    [GeneratedRegex(@"listening on (http://[^ ,]+)")]
-    private static partial Regex Listening();
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using RefineMemory.Testing;
 
 namespace RefineMemory.Serve.Tests;
@@ -9,7 +8,7 @@ namespace RefineMemory.Serve.Tests;
 /// <c>refine serve</c> in a child process on a free loopback port, judged and embedded by a loopback OpenAI server,
 /// over a SQLite memory in a temporary folder. Disposing stops it (SIGKILL if it is still running).
 /// </summary>
-internal sealed partial class ServeProcess : IAsyncDisposable
+internal sealed class ServeProcess : IAsyncDisposable
 {
     public const string Token = "test-token-0123456789abcdef";
 
@@ -59,9 +58,9 @@ internal sealed partial class ServeProcess : IAsyncDisposable
                 serve._stderr.AppendLine(e.Data);
             }
 
-            if (ListeningLine().Match(e.Data) is { Success: true } m)
+            if (ServeListening.Parse(e.Data) is { } address)
             {
-                listening.TrySetResult(new Uri(m.Groups[1].Value));
+                listening.TrySetResult(address);
             }
         };
         process.OutputDataReceived += (_, _) => { };
@@ -128,39 +127,20 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     private static ProcessStartInfo Info(LoopbackOpenAIServer models, IReadOnlyDictionary<string, string?>? environment, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(DllPath);
-        foreach (string a in arguments)
+        var variables = new Dictionary<string, string?>
         {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (string v in BuiltProgram.ModelVariables)
-        {
-            info.Environment.Remove(v);
-        }
-
-        info.Environment["REFINE_CHAT_ENDPOINT"] = models.BaseUri.ToString();
-        info.Environment["REFINE_CHAT_MODEL"] = "loopback-judge";
-        info.Environment["REFINE_CHAT_API_KEY"] = "test-key";
-        info.Environment["REFINE_EMBEDDING_ENDPOINT"] = models.BaseUri.ToString();
-        info.Environment["REFINE_EMBEDDING_MODEL"] = "loopback-embedding";
-        info.Environment["REFINE_SERVE_TOKEN"] = Token;
+            ["REFINE_CHAT_ENDPOINT"] = models.BaseUri.ToString(),
+            ["REFINE_CHAT_MODEL"] = "loopback-judge",
+            ["REFINE_CHAT_API_KEY"] = "test-key",
+            ["REFINE_EMBEDDING_ENDPOINT"] = models.BaseUri.ToString(),
+            ["REFINE_EMBEDDING_MODEL"] = "loopback-embedding",
+            ["REFINE_SERVE_TOKEN"] = Token,
+        };
         foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
         {
-            if (v is null)
-            {
-                info.Environment.Remove(k);
-            }
-            else
-            {
-                info.Environment[k] = v;
-            }
+            variables[k] = v;
         }
 
-        return info;
+        return BuiltProgram.StartInfo(DllPath, variables, arguments);
     }
-
-    [GeneratedRegex(@"listening on (http://[^ ,]+)")]
-    private static partial Regex ListeningLine();
 }

@@ -46,10 +46,8 @@ public sealed class ServeShutdownTests
         models.Latency = TimeSpan.FromSeconds(5); // 12 calls: a minute, far past the timeout
         var search = SearchAsync(http, "refund not showing up");
         await WaitUntilAsync(() => models.ChatRequests > 0);
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         serve.Terminate();
-        await serve.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0, 15);
+        await serve.WaitForExitAsync(TimeSpan.FromSeconds(20)); // far short of the minute the judge would take: it was cancelled
         Assert.Equal(0, serve.ExitCode);
         await Assert.ThrowsAnyAsync<Exception>(async () => (await search).EnsureSuccessStatusCode());
         int calls = models.ChatRequests;

@@ -24,24 +24,7 @@ public static class BuiltProgram
     /// <summary>Runs <paramref name="dll"/> with <paramref name="arguments"/>; the model variables are cleared, then <paramref name="environment"/> applied.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string dll, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (string a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (string v in ModelVariables)
-        {
-            info.Environment.Remove(v);
-        }
-
-        foreach (var (k, v) in environment)
-        {
-            info.Environment[k] = v;
-        }
-
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(dll, environment, arguments))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -56,6 +39,39 @@ public static class BuiltProgram
         }
 
         return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>
+    /// How to start <paramref name="dll"/> with <paramref name="arguments"/> under <c>dotnet</c>, stdout and stderr
+    /// redirected: the model variables are cleared, then <paramref name="environment"/> applied (a null value removes one).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string dll, IReadOnlyDictionary<string, string?> environment, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (string a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (string v in ModelVariables)
+        {
+            info.Environment.Remove(v);
+        }
+
+        foreach (var (k, v) in environment)
+        {
+            if (v is null)
+            {
+                info.Environment.Remove(k);
+            }
+            else
+            {
+                info.Environment[k] = v;
+            }
+        }
+
+        return info;
     }
 
     /// <summary>Writes <see cref="RefundDocuments.All"/> as a JSONL file and stores it with <c>refine ingest</c> into a new memory at <paramref name="database"/>.</summary>

@@ -26,23 +26,8 @@ public sealed class McpStdioProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="dll"/> with <paramref name="arguments"/> and completes the MCP handshake.</summary>
     public static async Task<McpStdioProcess> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (string a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (string v in BuiltProgram.ModelVariables)
-        {
-            info.Environment.Remove(v);
-        }
-
-        foreach (var (k, v) in environment)
-        {
-            info.Environment[k] = v;
-        }
-
+        var info = BuiltProgram.StartInfo(dll, environment, arguments);
+        info.RedirectStandardInput = true;
         var server = new McpStdioProcess(Process.Start(info)!);
         await server.RequestAsync("initialize", new { protocolVersion = "2025-06-18", capabilities = new { }, clientInfo = new { name = "soak", version = "1" } });
         await server._process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
