@@ -18,6 +18,12 @@ internal sealed class McpIngestProgress(IProgress<ProgressNotificationValue> inn
     {
         float embedded = value.ChunksToEmbed > 0 ? (float)value.ChunksEmbedded / value.ChunksToEmbed : 0;
         float progress = value.Done + (0.99f * embedded);
+        string message = value.ChunksToEmbed > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{value.Done:N0} of {value.Total:N0} documents stored; {value.ChunksEmbedded:N0} of {value.ChunksToEmbed:N0} chunks of this batch embedded")
+            : string.Create(CultureInfo.InvariantCulture, $"{value.Done:N0} of {value.Total:N0} documents stored");
+
+        // Sent under the lock that checks it: reports come from the embedding and the commit concurrently, and a
+        // check released before the send let a larger value overtake a smaller one on the wire.
         lock (_lock)
         {
             if (progress <= _last)
@@ -26,11 +32,7 @@ internal sealed class McpIngestProgress(IProgress<ProgressNotificationValue> inn
             }
 
             _last = progress;
+            inner.Report(new ProgressNotificationValue { Progress = progress, Total = value.Total, Message = message });
         }
-
-        string message = value.ChunksToEmbed > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{value.Done:N0} of {value.Total:N0} documents stored; {value.ChunksEmbedded:N0} of {value.ChunksToEmbed:N0} chunks of this batch embedded")
-            : string.Create(CultureInfo.InvariantCulture, $"{value.Done:N0} of {value.Total:N0} documents stored");
-        inner.Report(new ProgressNotificationValue { Progress = progress, Total = value.Total, Message = message });
     }
 }
